@@ -1,0 +1,46 @@
+"""The `coordinator` service: the civil-society meeting cadence of the Los Angeles Declaration."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from coordinator import config as settings
+from coordinator.extensions import babel, db, mail, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, environment (COORDINATOR_*), extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("COORDINATOR_INSTANCE_PATH",
+                                     str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_prefixed_env("COORDINATOR")
+    else:
+        app.config.from_mapping(test_config)
+    settings.check(app.config, debug=app.debug, testing=app.testing)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from coordinator import models  # noqa: F401  (registers every table)
+    from coordinator.web.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(PROJECT_ROOT / "translations"))
+    mail.init_app(app)
+
+    from coordinator.web import register_blueprints
+
+    register_blueprints(app)
+    return app

@@ -1,0 +1,79 @@
+"""From a series' rules to dated meetings: the plan that materialisation writes down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from coordinator.cadence.holiday_shift import Shift, shift_for_holiday
+from coordinator.cadence.recurrence import Recurrence, wall_clock
+
+
+@dataclass(frozen=True)
+class RuleSegment:
+    """One version of a series' rule, in force for slots on local dates [valid_from, valid_until)."""
+
+    recurrence: Recurrence
+    duration: timedelta
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_until is None or day < self.valid_until
+        )
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    key: str  # the rule's own slot in wall-clock time, stable across holiday shifts
+    start: datetime  # aware, in the series' zone, after any holiday shift
+    end: datetime
+    zone_name: str
+    shift: Shift | None
+
+    @property
+    def start_utc(self) -> datetime:
+        return self.start.astimezone(UTC)
+
+    @property
+    def end_utc(self) -> datetime:
+        return self.end.astimezone(UTC)
+
+
+def slot_key(slot: datetime) -> str:
+    """The identity of a rule's slot: local date and time, e.g. '2027-01-15T10:00'."""
+    return f"{slot.date().isoformat()}T{slot:%H:%M}"
+
+
+def plan(
+    segments: list[RuleSegment],
+    holiday_country: str | None,
+    window_start: datetime,
+    window_end: datetime,
+) -> list[PlannedMeeting]:
+    """Every meeting the rules call for whose rule slot lies in [window_start, window_end)."""
+    planned: dict[str, PlannedMeeting] = {}
+    for segment in segments:
+        rec = segment.recurrence
+        for slot in rec.starts_between(window_start, window_end):
+            if not segment.covers(slot.date()):
+                continue
+            shift = shift_for_holiday(holiday_country, slot.date())
+            start = wall_clock(shift.new, rec.at, rec.zone) if shift else slot
+            end = (start.astimezone(UTC) + segment.duration).astimezone(rec.zone)
+            planned[slot_key(slot)] = PlannedMeeting(slot_key(slot), start, end,
+                                                     rec.zone_name, shift)
+    return sorted(planned.values(), key=lambda p: p.start_utc)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole months, clamped to the month's last day."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))

@@ -1,0 +1,318 @@
+"""The `coordinator` command: Flask's commands plus ours (seed, demo, compliance, series, ...)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from datetime import date, time
+from typing import Any, TypeVar
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from coordinator import create_app
+from coordinator.cadence.compliance import AgendaState, ComplianceReport
+from coordinator.cadence.deadlines import DeadlineOffsets
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.cadence.zones import get_zone, utc_now
+from coordinator.services.errors import InvalidInput, NotFound
+from coordinator.services.unit import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Refused(click.ClickException):
+    """Bad input: say what is wrong and exit 2, like a usage error."""
+
+    exit_code = 2
+
+
+def refuses_bad_input(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InvalidInput, NotFound) as exc:
+            field = getattr(exc, "field", None)
+            raise Refused(f"{field}: {exc.message}" if field else exc.message) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Run the civil-society meeting cadence of the Los Angeles Declaration."""
+
+
+@main.command()
+@with_appcontext
+def seed() -> None:
+    """Load countries and committees from the reference data (idempotent)."""
+    from coordinator.services.reference import seed_reference
+
+    countries, committees = seed_reference(now=utc_now())
+    click.echo(f"Reference data loaded: {countries} new countries, {committees} new committees.")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only when no series exist yet.")
+@with_appcontext
+def demo(if_empty: bool) -> None:
+    """Add believable demo organisations, contacts, accounts and series."""
+    from coordinator.services.demo import DemoExists, load_demo
+    from coordinator.services.reference import seed_reference
+
+    seed_reference(now=utc_now())
+    try:
+        summary = load_demo(now=utc_now(), only_if_empty=if_empty)
+    except DemoExists as exc:
+        click.echo(str(exc))
+        return
+    click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()) + ".")
+
+
+@main.command()
+@with_appcontext
+def materialise() -> None:
+    """Create meetings up to the horizon for every active series (idempotent)."""
+    from coordinator.services.series import materialise_all
+
+    click.echo(f"{materialise_all(now=utc_now(), actor=Actor.cli())} meetings created.")
+
+
+@main.command()
+@click.option("--year", type=click.IntRange(2022, 2100), required=True)
+@with_appcontext
+def compliance(year: int) -> None:
+    """Print who kept the cadence in YEAR: quarters, half-years and agendas."""
+    from coordinator.services.compliance import compliance_report
+
+    click.echo(format_compliance(compliance_report(year, now=utc_now())))
+
+
+SYMBOLS = {"held": "held", "scheduled": "sched", "missed": "MISSED", "due": "due"}
+
+
+def format_compliance(report: ComplianceReport) -> str:
+    """A plain-text table: one row per country (quarters) and per committee (half-years)."""
+    lines = [f"National CSO meetings {report.year} (one per quarter)", ""]
+    lines.append(f"{'country':<8}" + "".join(f"{q:<8}" for q in ("Q1", "Q2", "Q3", "Q4")))
+    for iso, cells in report.countries.items():
+        lines.append(f"{iso:<8}" + "".join(f"{SYMBOLS[c.state]:<8}" for c in cells))
+    lines += ["", f"Committee briefings {report.year} (one per half-year)", ""]
+    width = max([len(s) for s in report.committees] + [9]) + 2
+    lines.append(f"{'committee':<{width}}" + "".join(f"{h:<8}" for h in ("H1", "H2")))
+    for slug, cells in report.committees.items():
+        lines.append(f"{slug:<{width}}" + "".join(f"{SYMBOLS[c.state]:<8}" for c in cells))
+    counts = {state: 0 for state in AgendaState}
+    for record in report.agendas:
+        counts[record.state] += 1
+    late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)]
+    lines += ["", f"Agendas {report.year}: " + ", ".join(f"{v} {k}" for k, v in counts.items())]
+    for record in late:
+        lines.append(f"  meeting {record.meeting_id}: {record.state} by {record.days_late:.1f} days")
+    return "\n".join(lines)
+
+
+def _parse_date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise Refused(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+
+
+def _parse_time(value: str) -> time:
+    try:
+        parsed = time.fromisoformat(value)
+    except ValueError as exc:
+        raise Refused(f"time: {value!r} is not a time of day; write it as HH:MM.") from exc
+    if parsed.tzinfo is not None:
+        raise Refused("time: give the wall-clock time without an offset; use --zone.")
+    return parsed
+
+
+@main.group()
+def series() -> None:
+    """Schedule series and change their rules."""
+
+
+def _series_options(func: F) -> F:
+    options = [
+        click.option("--kind", type=click.Choice([k.value for k in SeriesKind]), required=True),
+        click.option("--country", help="ISO code, e.g. GT (national meetings)."),
+        click.option("--committee", help="Committee slug (committee briefings)."),
+        click.option("--rrule", help="RFC 5545 rule; default: the kind's cadence."),
+        click.option("--first-date", "first_date", required=True, help="YYYY-MM-DD"),
+        click.option("--time", "at", required=True, help="Wall-clock time, HH:MM"),
+        click.option("--zone", required=True, help="IANA zone, e.g. America/Guatemala"),
+        click.option("--duration", type=int, default=90, show_default=True,
+                     help="Minutes."),
+        click.option("--title"), click.option("--location"), click.option("--online-url"),
+        click.option("--held-by", help="YYYY-MM-DD (regional meeting)."),
+        click.option("--holiday-country", help="Whose holidays move meetings ('' for none)."),
+        click.option("--open-days", type=int, default=42, show_default=True),
+        click.option("--close-days", type=int, default=21, show_default=True),
+        click.option("--agenda-days", type=int, default=14, show_default=True),
+        click.option("--reminders", default="7,1", show_default=True,
+                     help="Days before, comma-separated."),
+        click.option("--justification", help="Why deadlines are shortened (extraordinary)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _series_input(**opts: Any):  # type: ignore[no-untyped-def]
+    from coordinator.services.series import SeriesInput
+
+    try:
+        reminders = tuple(int(x) for x in opts["reminders"].split(",") if x.strip())
+    except ValueError as exc:
+        raise Refused("reminders: give whole days separated by commas, e.g. 7,1.") from exc
+    return SeriesInput(
+        kind=SeriesKind(opts["kind"]), country=opts["country"], committee=opts["committee"],
+        rrule=opts["rrule"], first_date=_parse_date(opts["first_date"], "first-date"),
+        start_time=_parse_time(opts["at"]), zone=opts["zone"],
+        duration_minutes=opts["duration"], title=opts["title"], location=opts["location"],
+        online_url=opts["online_url"],
+        held_by=_parse_date(opts["held_by"], "held-by") if opts["held_by"] else None,
+        holiday_country=opts["holiday_country"],
+        offsets=DeadlineOffsets(opts["open_days"], opts["close_days"], opts["agenda_days"],
+                                reminders),
+        short_notice_justification=opts["justification"],
+    )
+
+
+@series.command("add")
+@_series_options
+@click.option("--dry-run", is_flag=True, help="Print the dates without saving.")
+@with_appcontext
+@refuses_bad_input
+def series_add(dry_run: bool, **opts: Any) -> None:
+    """Schedule a series and materialise its meetings."""
+    from coordinator.extensions import db
+    from coordinator.services.series import preview, schedule_series
+
+    data = _series_input(**opts)
+    now = utc_now()
+    if dry_run:
+        for p in preview(db.session, data, now=now):
+            note = f"  (moved from {p.shift.original}: {p.shift.holiday})" if p.shift else ""
+            click.echo(f"{p.start:%Y-%m-%d %a %H:%M %Z}{note}")
+        return
+    created = schedule_series(data, now=now, actor=Actor.cli())
+    click.echo(f"Series {created.id} scheduled with {len(created.meetings)} meetings.")
+
+
+@series.command("change-rule")
+@click.argument("series_id", type=int)
+@click.option("--from", "effective_from", required=True, help="YYYY-MM-DD")
+@click.option("--rrule", required=True)
+@click.option("--time", "at", required=True)
+@click.option("--zone", required=True)
+@click.option("--duration", type=int, default=90, show_default=True)
+@click.option("--first-date", "first_date", help="The new rule's first date (default --from).")
+@with_appcontext
+@refuses_bad_input
+def series_change_rule(series_id: int, effective_from: str, rrule: str, at: str, zone: str,
+                       duration: int, first_date: str | None) -> None:
+    """Change a series' rule from a date on; past and moved meetings stay."""
+    from coordinator.services.series import RuleChange, change_rule
+
+    change = RuleChange(
+        effective_from=_parse_date(effective_from, "from"), start_time=_parse_time(at),
+        zone=zone, duration_minutes=duration, rrule=rrule,
+        first_date=_parse_date(first_date, "first-date") if first_date else None,
+    )
+    changed = change_rule(series_id, change, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Series {changed.id}: rule changed from {change.effective_from}.")
+
+
+@main.group()
+def meeting() -> None:
+    """Move or cancel one meeting."""
+
+
+@meeting.command("move")
+@click.argument("meeting_id", type=int)
+@click.option("--date", "day", required=True, help="YYYY-MM-DD")
+@click.option("--time", "at", required=True, help="HH:MM, wall-clock in the meeting's zone")
+@click.option("--zone", help="IANA zone (default: the meeting's)")
+@click.option("--duration", type=int, help="Minutes (default: unchanged)")
+@click.option("--reason")
+@with_appcontext
+@refuses_bad_input
+def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration: int | None,
+                 reason: str | None) -> None:
+    """Move one meeting to another date and time."""
+    from coordinator.cadence.recurrence import wall_clock
+    from coordinator.extensions import db
+    from coordinator.models import Meeting
+    from coordinator.services.meetings import move_meeting
+
+    found = db.session.get(Meeting, meeting_id)
+    if found is None:
+        raise NotFound(f"No meeting {meeting_id}.")
+    start = wall_clock(_parse_date(day, "date"), _parse_time(at), get_zone(zone or found.zone))
+    moved = move_meeting(meeting_id, start, now=utc_now(), actor=Actor.cli(),
+                         duration_minutes=duration, zone=zone, reason=reason)
+    click.echo(f"Meeting {moved.id} moved to {moved.start_local:%Y-%m-%d %H:%M %Z}.")
+
+
+@meeting.command("cancel")
+@click.argument("meeting_id", type=int)
+@click.option("--reason")
+@with_appcontext
+@refuses_bad_input
+def meeting_cancel(meeting_id: int, reason: str | None) -> None:
+    """Cancel one meeting (it stays, marked cancelled)."""
+    from coordinator.services.meetings import cancel_meeting
+
+    cancel_meeting(meeting_id, now=utc_now(), actor=Actor.cli(), reason=reason)
+    click.echo(f"Meeting {meeting_id} cancelled.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")),
+              show_default="5000 or $PORT")
+@click.option("--no-scheduler", is_flag=True, help="Serve pages only.")
+def serve(host: str, port: int, no_scheduler: bool) -> None:
+    """Serve the app with the scheduler embedded (for one machine; see README for production)."""
+    app = create_app()
+    scheduler = None
+    if not no_scheduler:
+        from coordinator.scheduler import build_scheduler
+
+        scheduler = build_scheduler(app)
+        scheduler.start()
+    click.echo(f"Serving on http://{host}:{port}/" + ("" if no_scheduler else
+                                                       " with the scheduler embedded"))
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the scheduler alone (no web server)."""
+    import signal
+    import threading
+
+    from coordinator.scheduler import build_scheduler
+
+    app = create_app()
+    sched = build_scheduler(app)
+    sched.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("Scheduler running; Ctrl-C to stop.")
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sched.shutdown(wait=True)

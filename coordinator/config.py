@@ -1,0 +1,52 @@
+"""Settings: safe defaults here, overridden by `COORDINATOR_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with the settings it was given."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Defaults that let `make run` work on a fresh clone with nothing configured."""
+    port = os.environ.get("PORT", "5000")
+    return {
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path(instance_path) / "coordinator.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": ["en", "es", "pt", "fr", "ht"],
+        # Meetings are materialised this many months ahead of today.
+        "HORIZON_MONTHS": 18,
+        "SCHEDULER_ENABLED": False,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_DEFAULT_SENDER": "coordinator@localhost",
+        "MAIL_FOLDER": str(Path(instance_path) / "mail"),
+    }
+
+
+def check(config: dict[str, Any], *, debug: bool, testing: bool) -> None:
+    """Refuse to start in production without the settings that keep it safe."""
+    if not config.get("SECRET_KEY"):
+        if debug or testing:
+            config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105
+        else:
+            raise ConfigurationError(
+                "COORDINATOR_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
+                "  export COORDINATOR_SECRET_KEY=$(python3 -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')\n"
+                "or run with --debug for local development."
+            )
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    uri = str(config["SQLALCHEMY_DATABASE_URI"])
+    # psycopg 3 is our PostgreSQL driver; accept the plain URLs people copy from hosting panels.
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix):]

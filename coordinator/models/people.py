@@ -1,0 +1,134 @@
+"""Civil-society organisations, their contacts, and the accounts of those who coordinate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordinator.extensions import db
+from coordinator.models.places import Committee, Country
+from coordinator.models.types import UTCDateTime, enum_column
+
+
+class Scope(StrEnum):
+    LOCAL = "local"
+    NATIONAL = "national"
+    REGIONAL = "regional"
+
+
+class OrganisationKind(StrEnum):
+    SERVICE_PROVIDER = "service-provider"
+    RESEARCH = "research"
+    ADVOCACY = "advocacy"
+    LEGAL_AID = "legal-aid"
+    FAITH_BASED = "faith-based"
+    NETWORK = "network"
+
+
+class LedBy(StrEnum):
+    INDIGENOUS = "indigenous"
+    REFUGEE = "refugee"
+    MIGRANT = "migrant"
+    BLACK = "black"
+    WOMEN = "women"
+    YOUTH = "youth"
+    LGBTIQ = "lgbtiq"
+
+
+class RegistrationState(StrEnum):
+    PENDING = "pending"  # submitted, address not yet confirmed
+    VERIFIED = "verified"  # address confirmed, waiting for the secretariat
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+organisation_countries = Table(
+    "organisation_countries",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("country_id", ForeignKey("countries.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(db.Model):
+    """A civil-society organisation (CSO) taking part in the cadence."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[Scope] = mapped_column(enum_column(Scope, "organisation_scope"))
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    led_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    registration_state: Mapped[RegistrationState] = mapped_column(
+        enum_column(RegistrationState, "registration_state"), default=RegistrationState.PENDING
+    )
+    # Recommendation 2: transparent criteria, so every decision keeps its reason.
+    registration_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    countries: Mapped[list[Country]] = relationship(secondary=organisation_countries)
+    contacts: Mapped[list[Contact]] = relationship(back_populates="organisation",
+                                                   cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class Contact(db.Model):
+    """A person of an organisation: where invitations go, in their language and zone."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id",
+                                                            ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    zone: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.id} {self.email}>"
+
+
+class Role(StrEnum):
+    SECRETARIAT = "secretariat"
+    SPECIAL_COORDINATOR = "special-coordinator"  # scoped to a country
+    COMMITTEE_COORDINATOR = "committee-coordinator"  # scoped to a committee
+
+
+class Account(db.Model):
+    """Someone who logs in to run the cadence: secretariat or a coordinator."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "account_role"))
+    country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # argon2 hash; None until the person sets a password through the mailed link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    country: Mapped[Country | None] = relationship()
+    committee: Mapped[Committee | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Account {self.id} {self.role} {self.email}>"

@@ -1,0 +1,369 @@
+"""Scheduling series, materialising their meetings, and changing their rules."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coordinator.cadence.deadlines import DeadlineOffsets
+from coordinator.cadence.errors import EndBeforeStart, InvalidInput
+from coordinator.cadence.kinds import KIND_RULES, SeriesKind
+from coordinator.cadence.recurrence import Recurrence, check_duration, wall_clock
+from coordinator.cadence.schedule import PlannedMeeting, RuleSegment, add_months, plan
+from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.extensions import db
+from coordinator.models import (
+    Account,
+    Committee,
+    Country,
+    Meeting,
+    MeetingStatus,
+    Series,
+    SeriesRule,
+)
+from coordinator.services.errors import Conflict, NotFound
+from coordinator.services.unit import Actor, Unit, unit_of_work
+
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class SeriesInput:
+    """What a coordinator gives to schedule a series; validated as a whole before writing."""
+
+    kind: SeriesKind
+    first_date: date
+    start_time: time
+    zone: str
+    duration_minutes: int = 90
+    rrule: str | None = None  # None: the kind's default (one-off kinds have none)
+    title: str | None = None
+    country: str | None = None  # ISO code
+    committee: str | None = None  # slug
+    coordinator_id: int | None = None
+    holiday_country: str | None = None  # default: the country, or the committee's lead
+    location: str | None = None
+    online_url: str | None = None
+    description: str | None = None
+    held_by: date | None = None
+    offsets: DeadlineOffsets = field(default_factory=DeadlineOffsets)
+    short_notice_justification: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedSeries:
+    data: SeriesInput
+    recurrence: Recurrence
+    offsets: DeadlineOffsets
+    country: Country | None
+    committee: Committee | None
+    coordinator: Account | None
+    holiday_country: str | None
+    title: str | None
+
+    def segment(self) -> RuleSegment:
+        return RuleSegment(self.recurrence, timedelta(minutes=self.data.duration_minutes))
+
+
+def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
+    """Check every field of a series against the rules and the reference data."""
+    try:
+        kind = SeriesKind(data.kind)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Unknown kind {data.kind!r}; use one of: {', '.join(k.value for k in SeriesKind)}.",
+            field="kind",
+        ) from exc
+    rules = KIND_RULES[kind]
+    get_zone(data.zone)
+    if not isinstance(data.duration_minutes, int) or isinstance(data.duration_minutes, bool):
+        raise InvalidInput("The duration must be a whole number of minutes.", field="duration")
+    check_duration(timedelta(minutes=data.duration_minutes))
+    rule_text = data.rrule if data.rrule is not None else rules.default_rrule
+    if rule_text is not None and not rule_text.strip():
+        rule_text = None
+    if rules.default_rrule is None and rule_text is not None:
+        raise InvalidInput(f"A {kind.value} meeting is a one-off; leave the rule empty.",
+                           field="rrule")
+    recurrence = Recurrence(data.first_date, data.start_time, data.zone, rule_text).validated()
+    offsets = data.offsets.validated(short_notice_allowed=rules.short_notice_allowed,
+                                     justification=data.short_notice_justification)
+
+    country = committee = coordinator = None
+    if data.country:
+        country = session.scalar(select(Country).where(Country.iso == data.country.upper()))
+        if country is None:
+            raise InvalidInput(f"Unknown country {data.country!r}; use an ISO code such as 'GT'.",
+                               field="country")
+    elif rules.needs_country:
+        raise InvalidInput("A national CSO meeting belongs to a country; give its ISO code.",
+                           field="country")
+    if data.committee:
+        committee = session.scalar(select(Committee).where(Committee.slug == data.committee))
+        if committee is None:
+            raise InvalidInput(f"Unknown committee {data.committee!r}.", field="committee")
+    elif rules.needs_committee:
+        raise InvalidInput("A committee briefing belongs to a committee; give its slug.",
+                           field="committee")
+    if data.coordinator_id is not None:
+        coordinator = session.get(Account, data.coordinator_id)
+        if coordinator is None:
+            raise InvalidInput("Unknown coordinator account.", field="coordinator")
+    if rules.needs_held_by and data.held_by is None:
+        raise InvalidInput("A regional joint work-plan meeting needs its 'held by' date.",
+                           field="held_by")
+    if data.held_by is not None and data.first_date > data.held_by:
+        raise EndBeforeStart(
+            f"The meeting ({data.first_date}) is after its 'held by' date ({data.held_by}). "
+            "Choose an earlier date or agree a later deadline.", field="held_by")
+
+    holiday_country = data.holiday_country
+    if holiday_country is None:
+        if country is not None:
+            holiday_country = country.iso
+        elif committee is not None and committee.lead_countries:
+            holiday_country = committee.lead_countries[0].iso
+    elif holiday_country == "":
+        holiday_country = None
+    else:
+        holiday_country = holiday_country.upper()
+        if session.scalar(select(Country.id).where(Country.iso == holiday_country)) is None:
+            raise InvalidInput(f"Unknown holiday country {data.holiday_country!r}.",
+                               field="holiday_country")
+
+    title = (data.title or "").strip() or None
+    if title is not None and len(title) > MAX_TITLE:
+        raise InvalidInput(f"The title is longer than {MAX_TITLE} characters.", field="title")
+    for name, value, limit in (("location", data.location, 300),
+                               ("online_url", data.online_url, 500)):
+        if value is not None and len(value) > limit:
+            raise InvalidInput(f"The {name.replace('_', ' ')} is longer than {limit} characters.",
+                               field=name)
+    if data.online_url and urlsplit(data.online_url).scheme not in ("https", "http"):
+        raise InvalidInput("The online link must start with https://.", field="online_url")
+    return ResolvedSeries(replace(data, kind=kind), recurrence, offsets, country, committee,
+                          coordinator, holiday_country, title)
+
+
+def preview(session: Session, data: SeriesInput, *, now: datetime,
+            horizon_months: int | None = None) -> list[PlannedMeeting]:
+    """The meetings a series would get, without writing anything (for live previews)."""
+    resolved = resolve(session, data)
+    return plan([resolved.segment()], resolved.holiday_country, now,
+                add_months(now, horizon_months or _horizon()))
+
+
+def schedule_series(data: SeriesInput, *, now: datetime, actor: Actor,
+                    since: datetime | None = None) -> Series:
+    """Create a series and its meetings up to the horizon.
+
+    `since` (default: now) lets the demo and imports record meetings already held.
+    """
+    ensure_aware(now, "now")
+    with unit_of_work(actor, now) as unit:
+        resolved = resolve(unit.session, data)
+        d = resolved.data
+        first = wall_clock(d.first_date, d.start_time, get_zone(d.zone))
+        if resolved.recurrence.rrule is None and first < (since or now):
+            raise Conflict(f"The meeting would start in the past ({first:%Y-%m-%d %H:%M %Z}).",
+                           field="first_date")
+        series = Series(
+            kind=d.kind, title=resolved.title, description=d.description,
+            country=resolved.country, committee=resolved.committee,
+            coordinator=resolved.coordinator, holiday_country=resolved.holiday_country,
+            location=d.location, online_url=d.online_url, held_by=d.held_by,
+            suggestions_open_days=resolved.offsets.suggestions_open,
+            suggestions_close_days=resolved.offsets.suggestions_close,
+            agenda_due_days=resolved.offsets.agenda_due,
+            reminder_days=list(resolved.offsets.reminders),
+            short_notice_justification=d.short_notice_justification,
+            created_at=now, updated_at=now,
+        )
+        series.rules.append(SeriesRule(
+            rrule=resolved.recurrence.rrule, first_date=d.first_date,
+            start_time=resolved.recurrence.at, zone=d.zone,
+            duration_minutes=d.duration_minutes, created_at=now,
+        ))
+        unit.session.add(series)
+        unit.session.flush()
+        created = _materialise(unit, series, since or now)
+        unit.record("series.schedule", "series", series.id, kind=d.kind.value,
+                    rrule=resolved.recurrence.rrule, zone=d.zone,
+                    start_time=d.start_time, first_date=d.first_date,
+                    meetings=len(created))
+    return series
+
+
+def _horizon() -> int:
+    return int(current_app.config["HORIZON_MONTHS"])
+
+
+def new_uid() -> str:
+    """A permanent, globally unique UID (RFC 5545 3.8.4.7) shared by feeds and invitations."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "coordinator.invalid"
+    return f"{uuid.uuid4()}@{host}"
+
+
+def _meeting_from(series: Series, p: PlannedMeeting, now: datetime) -> Meeting:
+    return Meeting(
+        uid=new_uid(), series=series, occurrence_key=p.key,
+        start_at=p.start_utc, end_at=p.end_utc, zone=p.zone_name,
+        status=MeetingStatus.SCHEDULED, sequence=0,
+        shifted_from=p.shift.original if p.shift else None,
+        holiday_name=p.shift.holiday if p.shift else None,
+        created_at=now, updated_at=now,
+    )
+
+
+def _materialise(unit: Unit, series: Series, since: datetime) -> list[Meeting]:
+    """Add the meetings the rules call for that do not exist yet; never touch existing ones."""
+    until = add_months(unit.now, _horizon())
+    existing = set(unit.session.scalars(
+        select(Meeting.occurrence_key).where(Meeting.series_id == series.id)
+    ))
+    created = []
+    for p in plan(series.segments(), series.holiday_country, since, until):
+        if p.key in existing:
+            continue
+        meeting = _meeting_from(series, p, unit.now)
+        unit.session.add(meeting)
+        created.append(meeting)
+    if created:
+        unit.session.flush()
+    return created
+
+
+def materialise_all(*, now: datetime, actor: Actor | None = None) -> int:
+    """Extend every active series up to the horizon; running it twice changes nothing."""
+    ensure_aware(now, "now")
+    total = 0
+    ids = list(db.session.scalars(select(Series.id).where(Series.active.is_(True))))
+    for series_id in ids:
+        with unit_of_work(actor or Actor.scheduler(), now) as unit:
+            series = unit.session.get(Series, series_id)
+            if series is None:
+                continue
+            created = _materialise(unit, series, now)
+            if created:
+                unit.record("series.materialise", "series", series.id, meetings=len(created))
+            total += len(created)
+    return total
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A new rule for a series from `effective_from` (a local date) on."""
+
+    effective_from: date
+    start_time: time
+    zone: str
+    duration_minutes: int
+    rrule: str | None
+    first_date: date | None = None  # the new rule's DTSTART date; default effective_from
+
+
+def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Actor) -> Series:
+    """Change a series' rule from a date on, leaving past and individually moved meetings alone.
+
+    A future meeting the new rule no longer calls for becomes the new rule's meeting of
+    the same month when there is one (an update, SEQUENCE+1), and is cancelled otherwise,
+    so calendars that already hold it see it go.
+    """
+    ensure_aware(now, "now")
+    with unit_of_work(actor, now) as unit:
+        series = unit.session.get(Series, series_id)
+        if series is None:
+            raise NotFound(f"No series {series_id}.")
+        zone = get_zone(change.zone)
+        if change.effective_from < now.astimezone(zone).date():
+            raise Conflict("A rule can only change from today on; past meetings stay as they "
+                           "were.", field="effective_from")
+        if series.current_rule.rrule is None:
+            raise Conflict("This series is a single meeting: move it instead of changing a rule.",
+                           field="rrule")
+        if change.rrule is None or not change.rrule.strip():
+            raise InvalidInput("Give the new recurrence rule.", field="rrule")
+        check_duration(timedelta(minutes=change.duration_minutes))
+        recurrence = Recurrence(change.first_date or change.effective_from, change.start_time,
+                                change.zone, change.rrule).validated()
+
+        for rule in list(series.rules):
+            if rule.valid_from is not None and rule.valid_from >= change.effective_from:
+                series.rules.remove(rule)
+            elif rule.valid_until is None or rule.valid_until > change.effective_from:
+                rule.valid_until = change.effective_from
+        new_rule = SeriesRule(
+            rrule=recurrence.rrule, first_date=recurrence.first_date,
+            start_time=recurrence.at, zone=change.zone,
+            duration_minutes=change.duration_minutes, valid_from=change.effective_from,
+            created_at=now,
+        )
+        series.rules.append(new_rule)
+        series.updated_at = now
+        unit.session.flush()
+
+        _apply_new_plan(unit, series, new_rule.segment(), change.effective_from)
+        created = _materialise(unit, series, now)
+        unit.record("series.change_rule", "series", series.id,
+                    effective_from=change.effective_from, rrule=recurrence.rrule,
+                    zone=change.zone, start_time=change.start_time,
+                    duration_minutes=change.duration_minutes, new_meetings=len(created))
+    return series
+
+
+def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective: date) -> None:
+    """Bring the future meetings from `effective` on in line with the new rule."""
+    until = add_months(unit.now, _horizon())
+    wanted = {p.key: p for p in plan([segment], series.holiday_country, unit.now, until)}
+    meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)))
+    taken = {m.occurrence_key for m in meetings}
+    affected = [
+        m for m in meetings
+        if date.fromisoformat(m.occurrence_key[:10]) >= effective
+        and m.start_at > unit.now and not m.moved and m.status == MeetingStatus.SCHEDULED
+    ]
+    leftovers = []
+    for meeting in affected:
+        planned = wanted.get(meeting.occurrence_key)
+        if planned is None:
+            leftovers.append(meeting)
+        else:
+            _retime(unit, meeting, planned)
+    free = [p for key, p in wanted.items() if key not in taken]
+    for meeting in sorted(leftovers, key=lambda m: m.start_at):
+        month = meeting.start_local.strftime("%Y-%m")
+        match = next((p for p in free if p.start.strftime("%Y-%m") == month), None)
+        if match is not None:
+            free.remove(match)
+            meeting.occurrence_key = match.key
+            _retime(unit, meeting, match)
+        else:
+            meeting.status = MeetingStatus.CANCELLED
+            meeting.cancel_reason = "The series' schedule changed."
+            meeting.sequence += 1
+            meeting.updated_at = unit.now
+            unit.record("meeting.cancel", "meeting", meeting.id, reason="rule change")
+    unit.session.flush()
+
+
+def _retime(unit: Unit, meeting: Meeting, planned: PlannedMeeting) -> None:
+    shift_from = planned.shift.original if planned.shift else None
+    if (meeting.start_at, meeting.end_at, meeting.zone, meeting.shifted_from) == (
+        planned.start_utc, planned.end_utc, planned.zone_name, shift_from
+    ):
+        return
+    before = meeting.start_at
+    meeting.start_at, meeting.end_at = planned.start_utc, planned.end_utc
+    meeting.zone = planned.zone_name
+    meeting.shifted_from = shift_from
+    meeting.holiday_name = planned.shift.holiday if planned.shift else None
+    meeting.sequence += 1
+    meeting.updated_at = unit.now
+    unit.record("meeting.retime", "meeting", meeting.id, before=before.astimezone(UTC),
+                after=planned.start_utc)

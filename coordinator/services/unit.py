@@ -1,0 +1,84 @@
+"""One transaction per use case, and who is acting in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from coordinator.extensions import db
+from coordinator.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who causes a change: an account, or a door with no account (CLI, scheduler)."""
+
+    label: str
+    account_id: int | None = None
+
+    @classmethod
+    def cli(cls) -> Actor:
+        return cls("cli")
+
+    @classmethod
+    def scheduler(cls) -> Actor:
+        return cls("scheduler")
+
+
+@dataclass
+class Unit:
+    session: Session
+    actor: Actor
+    now: datetime
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def record(self, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
+        """Add an audit entry to this transaction (flush first so new rows have ids)."""
+        entry = AuditEntry(at=self.now, account_id=self.actor.account_id, actor=self.actor.label,
+                           action=action, entity=entity, entity_id=entity_id,
+                           details=_jsonable(details))
+        self.session.add(entry)
+        self.audit.append(entry)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+_outer: ContextVar[Unit | None] = ContextVar("unit_of_work", default=None)
+
+
+@contextmanager
+def unit_of_work(actor: Actor, now: datetime) -> Iterator[Unit]:
+    """Commit everything a use case did, or nothing: no half-written state survives an error.
+
+    A use case called inside another (the demo loader scheduling series) joins the outer
+    transaction, so the whole compound change commits or rolls back as one.
+    """
+    outer = _outer.get()
+    if outer is not None:
+        yield Unit(outer.session, actor, now, outer.audit)
+        return
+    session = db.session
+    unit = Unit(session, actor, now)
+    token = _outer.set(unit)
+    try:
+        yield unit
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _outer.reset(token)

@@ -1,0 +1,15 @@
+"""Blueprints by audience; views stay thin and call services."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from coordinator.web import errors, health, public
+    from coordinator.web.i18n import install_template_helpers
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    install_template_helpers(app)

@@ -1,0 +1,21 @@
+"""Service errors mapped to HTTP answers, rendered in the visitor's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from coordinator.services.errors import InvalidInput, NotFound
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=404, message=None), 404
+
+    @app.errorhandler(InvalidInput)
+    def invalid(exc: InvalidInput):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=422, message=exc.message), 422
+
+    @app.errorhandler(404)
+    def missing(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=404, message=None), 404

@@ -1,0 +1,24 @@
+"""`/healthz`: is the database reachable (the scheduler adds its jobs' last runs)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from coordinator.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError as exc:
+        database = f"error: {exc.__class__.__name__}"
+    from coordinator.scheduler.runs import last_runs
+
+    body = {"database": database, "jobs": last_runs()}
+    return jsonify(body), 200 if database == "ok" else 503

@@ -1,0 +1,53 @@
+"""Which language and zone a visitor sees: their choice, then the browser's, then English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime
+
+from coordinator.cadence.zones import get_zone, is_known_zone
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "pt": "Português",
+    "fr": "Français",
+    "ht": "Kreyòl ayisyen",
+}
+LANG_COOKIE = "lang"
+ZONE_COOKIE = "tz"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if asked in languages:
+        return asked
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str | None:
+    zone = request.args.get("tz") or request.cookies.get(ZONE_COOKIE)
+    return zone if zone and is_known_zone(zone) else None
+
+
+def local_time(moment: datetime, zone: str, fmt: str = "full") -> str:
+    """A moment shown in a given zone, formatted for the visitor's locale."""
+    return format_datetime(moment.astimezone(get_zone(zone)), fmt, rebase=False)
+
+
+def install_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
+                                 current_locale=select_locale)
+
+    @app.after_request
+    def remember_language(response):  # type: ignore[no-untyped-def]
+        asked = request.args.get("lang")
+        if asked in app.config["LANGUAGES"]:
+            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax",
+                                httponly=True)
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response

@@ -1,0 +1,35 @@
+"""How domain things are named for a reader, in the reader's language."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale, gettext, lazy_gettext
+
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.models import Country, Series
+
+KIND_LABELS = {
+    SeriesKind.NATIONAL: lazy_gettext("National CSO meeting"),
+    SeriesKind.COMMITTEE: lazy_gettext("Committee briefing"),
+    SeriesKind.REGIONAL: lazy_gettext("Regional joint work-plan meeting"),
+    SeriesKind.COORDINATORS: lazy_gettext("Special coordinators' meeting"),
+    SeriesKind.EXTRAORDINARY: lazy_gettext("Extraordinary meeting"),
+}
+
+
+def country_name(country: Country) -> str:
+    """The country's name from CLDR in the reader's language (Babel), English as fallback."""
+    locale = get_locale() or Locale("en")
+    return locale.territories.get(country.iso) or country.name_en
+
+
+def series_title(series: Series) -> str:
+    """A title the coordinator typed, or the kind's title in the reader's language."""
+    if series.title:
+        return series.title
+    kind = SeriesKind(series.kind)
+    if kind == SeriesKind.NATIONAL and series.country is not None:
+        return gettext("National CSO meeting – %(country)s", country=country_name(series.country))
+    if kind == SeriesKind.COMMITTEE and series.committee is not None:
+        return gettext("Committee briefing – %(committee)s", committee=series.committee.name_en)
+    return str(KIND_LABELS[kind])
