@@ -27,7 +27,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("COORDINATOR")
     else:
         app.config.from_mapping(test_config)
-    settings.check(app.config, debug=app.debug, testing=app.testing)
+    settings.check(app.config, debug=app.debug, testing=app.testing,
+                   instance_path=app.instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from coordinator import models  # noqa: F401  (registers every table)

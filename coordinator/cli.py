@@ -111,7 +111,8 @@ def format_compliance(report: ComplianceReport) -> str:
     late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)]
     lines += ["", f"Agendas {report.year}: " + ", ".join(f"{v} {k}" for k, v in counts.items())]
     for record in late:
-        lines.append(f"  meeting {record.meeting_id}: {record.state} by {record.days_late:.1f} days")
+        lines.append(
+            f"  meeting {record.meeting_id}: {record.state} by {record.days_late:.1f} days")
     return "\n".join(lines)
 
 

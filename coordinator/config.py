@@ -32,8 +32,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
     }
 
 
-def check(config: dict[str, Any], *, debug: bool, testing: bool) -> None:
+def check(config: dict[str, Any], *, debug: bool, testing: bool,
+          instance_path: str | None = None) -> None:
     """Refuse to start in production without the settings that keep it safe."""
+    key_file = Path(instance_path or ".") / "secret_key"
+    if not config.get("SECRET_KEY") and instance_path and key_file.is_file():
+        # `make run` writes a random key here once, so a local install keeps its sessions.
+        config["SECRET_KEY"] = key_file.read_text(encoding="utf-8").strip()
     if not config.get("SECRET_KEY"):
         if debug or testing:
             config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105
@@ -42,6 +47,7 @@ def check(config: dict[str, Any], *, debug: bool, testing: bool) -> None:
                 "COORDINATOR_SECRET_KEY is not set. Set it to a long random value, e.g.\n"
                 "  export COORDINATOR_SECRET_KEY=$(python3 -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')\n"
+                f"or put one in {key_file} (as `make run` does), "
                 "or run with --debug for local development."
             )
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")

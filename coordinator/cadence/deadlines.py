@@ -35,7 +35,8 @@ class DeadlineOffsets:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise DeadlineOrder(f"'{name}' must be a whole number of days.")
             if not 0 <= value <= MAX_OFFSET_DAYS:
-                raise DeadlineOrder(f"'{name}' must be between 0 and {MAX_OFFSET_DAYS} days before.")
+                raise DeadlineOrder(
+                    f"'{name}' must be between 0 and {MAX_OFFSET_DAYS} days before.")
         if not self.suggestions_open > self.suggestions_close > self.agenda_due:
             raise DeadlineOrder(
                 "Deadlines are in the wrong order: suggestions must open before they close, "

@@ -87,6 +87,10 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
         )
     if freq not in ALLOWED_FREQS:
         raise InvalidRule(f"FREQ={freq} is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY.")
+    for name, low, high in (("INTERVAL", 1, 120), ("COUNT", 1, 1000)):
+        if name in parts and not (parts[name].isdigit() and low <= int(parts[name]) <= high):
+            raise InvalidRule(f"{name} must be a whole number from {low} to {high}; "
+                              f"got {parts[name]!r}.")
     if "COUNT" in parts and "UNTIL" in parts:
         raise InvalidRule("Use COUNT or UNTIL, not both (RFC 5545 section 3.3.10).")
     if "UNTIL" in parts:
@@ -107,8 +111,6 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
                 f"The rule ends ({until:%Y-%m-%d}) before the series starts "
                 f"({first_date.isoformat()}). Move UNTIL after the start date."
             )
-    if parts.get("COUNT") is not None and int(parts["COUNT"]) < 1:
-        raise InvalidRule("COUNT must be at least 1.")
     if parsed.after(start, inc=True) is None:
         raise InvalidRule("The rule never produces a meeting; check BYMONTHDAY, BYMONTH and BYDAY.")
     return canonical
@@ -138,14 +140,17 @@ def _until_in_utc(value: str, zone: ZoneInfo) -> str:
     """People type UNTIL as a local date; RFC 5545 wants UTC with a zoned DTSTART."""
     match = _UNTIL.match(value)
     if not match:
-        raise InvalidRule(f"UNTIL={value} is not a date; write it as YYYYMMDD, e.g. UNTIL=20301231.")
+        raise InvalidRule(
+            f"UNTIL={value} is not a date; write it as YYYYMMDD, e.g. UNTIL=20301231.")
     try:
-        day = datetime.strptime(match.group(1), "%Y%m%d").date()
+        digits = match.group(1)
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         if match.group(2) is None:
             local_end = datetime.combine(day, time(23, 59, 59), tzinfo=zone)
             instant = local_end.astimezone(UTC)
         else:
-            clock = datetime.strptime(match.group(3), "%H%M%S").time()
+            hms = match.group(3)
+            clock = time(int(hms[:2]), int(hms[2:4]), int(hms[4:]))
             zoned = UTC if match.group(4) else zone
             instant = datetime.combine(day, clock, tzinfo=zoned).astimezone(UTC)
     except ValueError as exc:

@@ -11,7 +11,7 @@ from coordinator.cadence.recurrence import Recurrence, wall_clock
 
 @dataclass(frozen=True)
 class RuleSegment:
-    """One version of a series' rule, in force for slots on local dates [valid_from, valid_until)."""
+    """One version of a series' rule, for slots on local dates [valid_from, valid_until)."""
 
     recurrence: Recurrence
     duration: timedelta

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -209,7 +209,8 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             online_url=f"https://meet.example.org/{slug}", coordinator_id=accounts[slug].id,
         ), now=now, actor=actor, since=_start_of_year_before(first)), slug))
     regional = schedule_series(SeriesInput(
-        kind=SeriesKind.REGIONAL, first_date=_day_up_to_28(today + timedelta(days=200)), start_time=time(9, 0),
+        kind=SeriesKind.REGIONAL, first_date=_day_up_to_28(today + timedelta(days=200)),
+        start_time=time(9, 0),
         zone="America/Panama", duration_minutes=8 * 60, held_by=today + timedelta(days=240),
         location="Ciudad de Panamá", holiday_country="PA",
         description="Special coordinators and civil society agree the joint work plan.",

@@ -318,32 +318,36 @@ def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Act
 
 
 def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective: date) -> None:
-    """Bring the future meetings from `effective` on in line with the new rule."""
+    """Bring the future meetings from `effective` on in line with the new rule.
+
+    A meeting someone moved by hand keeps its time, and stands in for the new rule's
+    meeting of the same month, so the change does not add a second one beside it.
+    """
     until = add_months(unit.now, _horizon())
     wanted = {p.key: p for p in plan([segment], series.holiday_country, unit.now, until)}
     meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)))
     taken = {m.occurrence_key for m in meetings}
-    affected = [
-        m for m in meetings
-        if date.fromisoformat(m.occurrence_key[:10]) >= effective
-        and m.start_at > unit.now and not m.moved and m.status == MeetingStatus.SCHEDULED
-    ]
-    leftovers = []
+    affected = sorted(
+        (m for m in meetings
+         if date.fromisoformat(m.occurrence_key[:10]) >= effective
+         and m.start_at > unit.now and m.status == MeetingStatus.SCHEDULED),
+        key=lambda m: (not m.moved, m.start_at),
+    )
+    free = [p for key, p in wanted.items() if key not in taken]
     for meeting in affected:
         planned = wanted.get(meeting.occurrence_key)
-        if planned is None:
-            leftovers.append(meeting)
-        else:
-            _retime(unit, meeting, planned)
-    free = [p for key, p in wanted.items() if key not in taken]
-    for meeting in sorted(leftovers, key=lambda m: m.start_at):
+        if planned is not None:
+            if not meeting.moved:
+                _retime(unit, meeting, planned)
+            continue
         month = meeting.start_local.strftime("%Y-%m")
         match = next((p for p in free if p.start.strftime("%Y-%m") == month), None)
         if match is not None:
             free.remove(match)
             meeting.occurrence_key = match.key
-            _retime(unit, meeting, match)
-        else:
+            if not meeting.moved:
+                _retime(unit, meeting, match)
+        elif not meeting.moved:
             meeting.status = MeetingStatus.CANCELLED
             meeting.cancel_reason = "The series' schedule changed."
             meeting.sequence += 1

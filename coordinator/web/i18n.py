@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime
+from flask_babel import format_datetime, refresh
 
 from coordinator.cadence.zones import get_zone, is_known_zone
 
@@ -41,6 +41,12 @@ def local_time(moment: datetime, zone: str, fmt: str = "full") -> str:
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale)
+
+    @app.before_request
+    def forget_cached_locale() -> None:
+        # Flask-Babel caches the locale on `g`, which outlives a request when an app
+        # context was already pushed (CLI, tests); each request decides afresh.
+        refresh()
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]

@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+INSTANCE := instance
+
+.PHONY: run test lint bench install install-test translations compile-translations setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { echo "Python venv missing: installing python3-venv"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed compile-translations
+install-test: $(VENV)/.installed-test compile-translations
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d translations
+
+# Regenerate the message template and merge it into every catalog.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location \
+	  -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+$(INSTANCE)/secret_key:
+	@mkdir -p $(INSTANCE)
+	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	@chmod 600 $@
+
+# Migrate, load reference data, add the demo when the database is empty.
+setup: install $(INSTANCE)/secret_key
+	$(BIN)/coordinator db upgrade
+	$(BIN)/coordinator seed
+	$(BIN)/coordinator demo --if-empty
+
+run: setup
+	PORT=$(PORT) $(BIN)/coordinator serve --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: install-test lint
+	$(BIN)/pytest
+
+bench: install-test
+	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,126 @@
+"""Test set-up: every database test runs on SQLite and on PostgreSQL, never on a mock.
+
+PostgreSQL: `COORDINATOR_TEST_POSTGRES_URL` (default: the local server's `test` database).
+Each test session works in a database of its own, built by the Alembic migrations,
+and dropped at the end. When the server is unreachable the PostgreSQL variants skip,
+unless `COORDINATOR_REQUIRE_POSTGRES=1` (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from coordinator import create_app
+from coordinator.extensions import db
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+POSTGRES_URL = os.environ.get(
+    "COORDINATOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("COORDINATOR_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_admin_engine() -> sa.Engine | None:
+    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required (COORDINATOR_REQUIRE_POSTGRES=1) but "
+                        f"unreachable at {POSTGRES_URL}: {exc}", pytrace=False)
+        return None
+    return engine
+
+
+def _test_config(uri: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "BASE_URL": "https://coordinator.test",
+        "MAIL_FOLDER": str(instance / "mail"),
+    }
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    """One migrated database per backend for the whole session."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    sqlite_file = tmp_path_factory.mktemp("sqlite") / "coordinator.sqlite"
+    urls: dict[str, str | None] = {"sqlite": f"sqlite:///{sqlite_file}", "postgresql": None}
+    admin = _postgres_admin_engine()
+    name = f"coordinator_test_{worker}_{uuid.uuid4().hex[:8]}"
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        urls["postgresql"] = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    instance = tmp_path_factory.mktemp("instance")
+    for url in urls.values():
+        if url is not None:
+            app = create_app(_test_config(url, instance))
+            with app.app_context():
+                upgrade()
+                db.engine.dispose()
+    yield urls
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(sa.text(f'DELETE FROM "{table}"'))
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, database_urls: dict[str, str | None]) -> str:
+    if database_urls[request.param] is None:
+        pytest.skip(f"{request.param} is not reachable")
+    return request.param
+
+
+@pytest.fixture
+def app(backend: str, database_urls: dict[str, str | None], tmp_path: Path) -> Iterator[Flask]:
+    """The app on one backend, with empty tables, inside an app context."""
+    url = database_urls[backend]
+    assert url is not None
+    application = create_app(_test_config(url, tmp_path))
+    with application.app_context():
+        _empty_all_tables()
+        yield application
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def seeded(app: Flask) -> Flask:
+    """The app with countries and committees loaded."""
+    from coordinator.services.reference import seed_reference
+
+    seed_reference(now=NOW)
+    return app
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
