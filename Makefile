@@ -24,13 +24,13 @@ install: $(VENV)/.installed compile-translations
 install-test: $(VENV)/.installed-test compile-translations
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile --statistics -d translations
 
 # Regenerate the message template and merge it into every catalog.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location \
 	  -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 $(INSTANCE)/secret_key:
 	@mkdir -p $(INSTANCE)

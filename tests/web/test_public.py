@@ -23,7 +23,7 @@ def test_home_lists_upcoming_meetings_in_the_visitors_language(seeded, client) -
     make_series(datetime(2026, 11, 22, 12, tzinfo=UTC))
     english = client.get("/").get_data(as_text=True)
     assert "National CSO meeting – Haiti" in english
-    assert "Moved from 2027-01-01 because of a public holiday." in english
+    assert "Moved from January 1, 2027 because of a public holiday." in english
     spanish = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert 'lang="es"' in spanish and "Haití" in spanish
 
@@ -46,3 +46,15 @@ def test_filters_refuse_nothing_and_break_nothing(seeded, client) -> None:
 def test_healthz_reports_the_database(app, client) -> None:
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and "jobs" in body
+
+
+@time_machine.travel(datetime(2026, 11, 22, 12, tzinfo=UTC), tick=False)
+def test_haitian_creole_is_chosen_remembered_and_shown(seeded, client) -> None:
+    make_series(datetime(2026, 11, 22, 12, tzinfo=UTC))
+    first = client.get("/?lang=ht")
+    page = first.get_data(as_text=True)
+    assert '<html lang="ht">' in page
+    assert "Reyinyon" in page  # from the compiled ht catalog
+    assert "lang=ht" in first.headers.get("Set-Cookie", "")
+    again = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ht">' in again  # the remembered choice beats the browser's
