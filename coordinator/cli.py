@@ -290,8 +290,11 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         scheduler.start()
     click.echo(f"Serving on http://{host}:{port}/" + ("" if no_scheduler else
                                                        " with the scheduler embedded"))
+    from werkzeug.serving import run_simple
+
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+        # app.run() refuses to run inside a Flask CLI command; run_simple is what it calls.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -1,10 +1,13 @@
 """Flask extensions, created once here and bound to the app in `create_app`."""
 
+import sqlite3
+from typing import Any
+
 from flask_babel import Babel
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -25,3 +28,14 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 mail = Mail()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite ignores foreign keys unless asked, and locks readers out without WAL."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
