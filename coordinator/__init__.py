@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from coordinator import config as settings
-from coordinator.extensions import babel, db, mail, migrate
+from coordinator import extensions as ext
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,12 +34,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from coordinator import models  # noqa: F401  (registers every table)
     from coordinator.web.i18n import select_locale, select_timezone
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
-                   default_translation_directories=str(PROJECT_ROOT / "translations"))
-    mail.init_app(app)
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"),
+                         render_as_batch=True, compare_type=True)
+    ext.babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                       default_translation_directories=str(PROJECT_ROOT / "translations"))
+    # (the `coordinator.mail` package would shadow a bare `mail` name here)
+    ext.mail.init_app(app)
+    ext.csrf.init_app(app)
 
     from coordinator.web import register_blueprints
 

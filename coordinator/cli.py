@@ -81,6 +81,49 @@ def materialise() -> None:
     click.echo(f"{materialise_all(now=utc_now(), actor=Actor.cli())} meetings created.")
 
 
+@main.command("dispatch")
+@click.option("--loop", is_flag=True, help="Keep draining every few seconds until stopped.")
+@click.option("--batch", type=click.IntRange(1, 5000), default=200, show_default=True)
+@with_appcontext
+def dispatch_command(loop: bool, batch: int) -> None:
+    """Send what is due in the outbox (the scheduler does this every 30 seconds)."""
+    import time as clock
+
+    from coordinator.mail.dispatch import dispatch
+
+    while True:
+        result = dispatch(utc_now(), limit=batch)
+        click.echo(f"sent {result.sent}, retrying {result.retried}, failed {result.failed}")
+        if not loop:
+            return
+        clock.sleep(2)
+
+
+@main.command("deadlines")
+@with_appcontext
+def deadlines_command() -> None:
+    """Act on due deadlines now: invitations, reminders (the scheduler does this too)."""
+    from coordinator.services.deadlines import run_due_deadlines
+
+    click.echo(f"{run_due_deadlines(now=utc_now())} messages queued.")
+
+
+@main.command()
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def rsvps(meeting_id: int) -> None:
+    """Answers and interpretation needs for one meeting."""
+    from coordinator.services.rsvp import rsvp_summary
+
+    summary = rsvp_summary(meeting_id)
+    click.echo(", ".join(f"{k}: {v}" for k, v in summary.answers.items()))
+    for language, count in summary.interpretation_into.items():
+        click.echo(f"interpretation into {language}: {count}")
+    for language, count in summary.speaks.items():
+        click.echo(f"will speak {language}: {count}")
+
+
 @main.command()
 @click.option("--year", type=click.IntRange(2022, 2100), required=True)
 @with_appcontext
@@ -282,11 +325,11 @@ def meeting_cancel(meeting_id: int, reason: str | None) -> None:
 def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the app with the scheduler embedded (for one machine; see README for production)."""
     app = create_app()
-    scheduler = None
+    scheduler = leader = None
     if not no_scheduler:
         from coordinator.scheduler import build_scheduler
 
-        scheduler = build_scheduler(app)
+        scheduler, leader = build_scheduler(app)
         scheduler.start()
     click.echo(f"Serving on http://{host}:{port}/" + ("" if no_scheduler else
                                                        " with the scheduler embedded"))
@@ -296,8 +339,9 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         # app.run() refuses to run inside a Flask CLI command; run_simple is what it calls.
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
-        if scheduler is not None:
+        if scheduler is not None and leader is not None:
             scheduler.shutdown(wait=False)
+            leader.release()
 
 
 @main.command()
@@ -309,7 +353,7 @@ def scheduler() -> None:
     from coordinator.scheduler import build_scheduler
 
     app = create_app()
-    sched = build_scheduler(app)
+    sched, leader = build_scheduler(app)
     sched.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -320,3 +364,4 @@ def scheduler() -> None:
         pass
     finally:
         sched.shutdown(wait=True)
+        leader.release()

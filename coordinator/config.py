@@ -24,7 +24,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ["en", "es", "pt", "fr", "ht"],
         # Meetings are materialised this many months ahead of today.
         "HORIZON_MONTHS": 18,
-        "SCHEDULER_ENABLED": False,
+        # Invitations go out this many days before a meeting (at once when scheduled later).
+        "INVITE_HORIZON_DAYS": 100,
+        "ORGANIZER_NAME": "Secretariat",
+        "ORGANIZER_EMAIL": None,
+        "SCHEDULER_DISPATCH_SECONDS": 30,
+        "SCHEDULER_DEADLINES_SECONDS": 120,
+        "SCHEDULER_MATERIALISE_SECONDS": 86400,
+        "SCHEDULER_DIGEST_SECONDS": 3600,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": "coordinator@localhost",

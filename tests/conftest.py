@@ -21,6 +21,7 @@ from flask_migrate import upgrade
 
 from coordinator import create_app
 from coordinator.extensions import db
+from tests.smtp import SmtpServer
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get(
@@ -51,6 +52,8 @@ def _test_config(uri: str, instance: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": uri,
         "BASE_URL": "https://coordinator.test",
         "MAIL_FOLDER": str(instance / "mail"),
+        "MAIL_DEFAULT_SENDER": "coordinator@coordinator.test",
+        "WTF_CSRF_ENABLED": True,
     }
 
 
@@ -124,3 +127,25 @@ def seeded(app: Flask) -> Flask:
 @pytest.fixture
 def client(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1, stopped after the test."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def use_smtp(app: Flask, server: SmtpServer) -> None:
+    """Point the app's Flask-Mail at `server` (Flask-Mail copies settings at init_app)."""
+    state = app.extensions["mail"]
+    state.server, state.port, state.suppress = "127.0.0.1", server.port, False
+    state.use_tls = state.use_ssl = False
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+
+
+@pytest.fixture
+def mailed(app: Flask, smtp: SmtpServer) -> SmtpServer:
+    use_smtp(app, smtp)
+    return smtp

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from coordinator.models.audit import AuditEntry
+from coordinator.models.invitations import Answer, Deadline, DeadlineKind, Invitation, JobRun
 from coordinator.models.meetings import (
     Meeting,
     MeetingStatus,
@@ -9,6 +10,7 @@ from coordinator.models.meetings import (
     Series,
     SeriesRule,
 )
+from coordinator.models.outbox import OutboxMessage, OutboxState
 from coordinator.models.people import (
     Account,
     Contact,
@@ -22,8 +24,30 @@ from coordinator.models.people import (
 from coordinator.models.places import Committee, CommitteeMember, CommitteeRole, Country
 
 __all__ = [
-    "Account", "AuditEntry", "Committee", "CommitteeMember", "CommitteeRole", "Contact",
-    "Country", "LedBy", "Meeting", "MeetingStatus", "Organisation", "OrganisationKind",
-    "Participant", "ParticipantRole", "RegistrationState", "Role", "Scope", "Series",
+    "Account",
+    "Answer",
+    "AuditEntry",
+    "Committee",
+    "CommitteeMember",
+    "CommitteeRole",
+    "Contact",
+    "Country",
+    "Deadline",
+    "DeadlineKind",
+    "Invitation",
+    "JobRun",
+    "LedBy",
+    "Meeting",
+    "MeetingStatus",
+    "Organisation",
+    "OrganisationKind",
+    "OutboxMessage",
+    "OutboxState",
+    "Participant",
+    "ParticipantRole",
+    "RegistrationState",
+    "Role",
+    "Scope",
+    "Series",
     "SeriesRule",
 ]

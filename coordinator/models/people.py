@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from coordinator.cadence.errors import InvalidInput
 from coordinator.extensions import db
 from coordinator.models.places import Committee, Country
 from coordinator.models.types import UTCDateTime, enum_column
@@ -99,8 +101,21 @@ class Contact(db.Model):
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 
+    @validates("email")
+    def _check_email(self, _key: str, value: str) -> str:
+        return checked_email(value)
+
     def __repr__(self) -> str:
         return f"<Contact {self.id} {self.email}>"
+
+
+def checked_email(value: str) -> str:
+    """A normalised address, or InvalidInput: a bad address is refused at entry, not at send."""
+    try:
+        return validate_email(value or "", check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidInput(f"{value!r} is not a valid e-mail address: {exc}",
+                           field="email") from exc
 
 
 class Role(StrEnum):
@@ -129,6 +144,10 @@ class Account(db.Model):
 
     country: Mapped[Country | None] = relationship()
     committee: Mapped[Committee | None] = relationship()
+
+    @validates("email")
+    def _check_email(self, _key: str, value: str) -> str:
+        return checked_email(value)
 
     def __repr__(self) -> str:
         return f"<Account {self.id} {self.role} {self.email}>"

@@ -1,19 +1,46 @@
-"""When each job last succeeded, for `/healthz`."""
+"""When each job last ran and succeeded, kept in the database so every process can tell."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
-_lock = threading.Lock()
-_last: dict[str, str] = {}
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import JobRun
 
 
-def mark_success(name: str, when: datetime) -> None:
-    with _lock:
-        _last[name] = when.isoformat()
+def _row(name: str) -> JobRun:
+    db.session.rollback()  # a failed job may have left the session unusable
+    row = db.session.get(JobRun, name)
+    if row is None:
+        row = JobRun(name=name)
+        db.session.add(row)
+    return row
 
 
-def last_runs() -> dict[str, str]:
-    with _lock:
-        return dict(_last)
+def record_start(name: str, when: datetime) -> None:
+    _row(name).last_started_at = when
+    db.session.commit()
+
+
+def record_success(name: str, when: datetime) -> None:
+    _row(name).last_success_at = when
+    db.session.commit()
+
+
+def record_failure(name: str, when: datetime, error: BaseException) -> None:
+    row = _row(name)
+    row.last_error, row.last_error_at = f"{error.__class__.__name__}: {error}"[:1000], when
+    db.session.commit()
+
+
+def last_runs() -> dict[str, dict[str, str | None]]:
+    return {
+        row.name: {
+            "last_success": row.last_success_at.isoformat() if row.last_success_at else None,
+            "last_error": row.last_error,
+            "last_error_at": row.last_error_at.isoformat() if row.last_error_at else None,
+        }
+        for row in db.session.scalars(select(JobRun).order_by(JobRun.name))
+    }

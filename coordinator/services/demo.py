@@ -22,13 +22,13 @@ from coordinator.models import (
     Contact,
     Country,
     Organisation,
-    Participant,
     ParticipantRole,
     RegistrationState,
     Role,
     Scope,
     Series,
 )
+from coordinator.services.participants import add_participant
 from coordinator.services.series import SeriesInput, schedule_series
 from coordinator.services.unit import Actor, unit_of_work
 
@@ -232,32 +232,26 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         coordinator_id=accounts["secretariat"].id,
     ), now=now, actor=actor)
 
-    with unit_of_work(actor, now) as unit:
-        session = unit.session
-        for made, key in series_made:
-            series = made
-            if series.kind == SeriesKind.NATIONAL:
-                invited = [o for o in approved if any(c.iso == key for c in o.countries)]
-            else:
-                leads = {c.iso for c in series.committee.lead_countries}
-                invited = [o for o in approved if leads & {c.iso for c in o.countries}]
-            for org in invited:
-                session.add(Participant(series=series, organisation=org, created_at=now))
-            if series.committee is not None and series.committee.representative is not None:
-                session.add(Participant(series=series,
-                                        contact=series.committee.representative,
-                                        role=ParticipantRole.REPRESENTATIVE, created_at=now))
-            _publish_past_agendas(series, now)
-        for made in (regional, extraordinary):
-            series = made
-            for org in approved:
-                session.add(Participant(series=series, organisation=org, created_at=now))
-        observers = coordinators
+    for made, key in series_made:
+        if made.kind == SeriesKind.NATIONAL:
+            invited = [o for o in approved if any(c.iso == key for c in o.countries)]
+        else:
+            leads = {c.iso for c in made.committee.lead_countries}
+            invited = [o for o in approved if leads & {c.iso for c in o.countries}]
+        for org in invited:
+            add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
+        if made.committee is not None and made.committee.representative is not None:
+            add_participant(now=now, actor=actor, series_id=made.id,
+                            contact_id=made.committee.representative.id,
+                            role=ParticipantRole.REPRESENTATIVE)
+        _publish_past_agendas(made, now)
+    for made in (regional, extraordinary):
         for org in approved:
-            if org.scope == Scope.REGIONAL:
-                session.add(Participant(series=observers, organisation=org,
-                                        role=ParticipantRole.OBSERVER, created_at=now))
-        unit.record("demo.participants", "demo", None, series=len(series_made) + 3)
+            add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
+    for org in approved:
+        if org.scope == Scope.REGIONAL:
+            add_participant(now=now, actor=actor, series_id=coordinators.id,
+                            organisation_id=org.id, role=ParticipantRole.OBSERVER)
     return {"organisations": len(ORGS), "accounts": len(ACCOUNTS),
             "series": len(series_made) + 3,
             "meetings": sum(len(db.session.get(Series, s.id).meetings)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from coordinator.cadence.recurrence import check_duration
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.models import Meeting, MeetingStatus
+from coordinator.services import invitations
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -55,6 +56,7 @@ def move_meeting(meeting_id: int, new_start: datetime, *, now: datetime, actor: 
         meeting.shifted_from = meeting.holiday_name = None
         meeting.sequence += 1  # RFC 5545 3.8.7.4: SEQUENCE grows when the meeting moves
         meeting.updated_at = now
+        invitations.meeting_changed(unit, meeting)
         unit.record("meeting.move", "meeting", meeting.id, before=before, after=start,
                     duration_minutes=int(length.total_seconds() // 60), reason=reason)
     return meeting
@@ -72,5 +74,6 @@ def cancel_meeting(meeting_id: int, *, now: datetime, actor: Actor,
         meeting.cancel_reason = reason
         meeting.sequence += 1
         meeting.updated_at = now
+        invitations.meeting_cancelled(unit, meeting)
         unit.record("meeting.cancel", "meeting", meeting.id, reason=reason)
     return meeting

@@ -27,6 +27,7 @@ from coordinator.models import (
     Series,
     SeriesRule,
 )
+from coordinator.services import invitations
 from coordinator.services.errors import Conflict, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -236,6 +237,8 @@ def _materialise(unit: Unit, series: Series, since: datetime) -> list[Meeting]:
         created.append(meeting)
     if created:
         unit.session.flush()
+        for meeting in created:
+            invitations.meeting_created(unit, meeting)
     return created
 
 
@@ -352,6 +355,7 @@ def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective:
             meeting.cancel_reason = "The series' schedule changed."
             meeting.sequence += 1
             meeting.updated_at = unit.now
+            invitations.meeting_cancelled(unit, meeting)
             unit.record("meeting.cancel", "meeting", meeting.id, reason="rule change")
     unit.session.flush()
 
@@ -369,5 +373,6 @@ def _retime(unit: Unit, meeting: Meeting, planned: PlannedMeeting) -> None:
     meeting.holiday_name = planned.shift.holiday if planned.shift else None
     meeting.sequence += 1
     meeting.updated_at = unit.now
+    invitations.meeting_changed(unit, meeting)
     unit.record("meeting.retime", "meeting", meeting.id, before=before.astimezone(UTC),
                 after=planned.start_utc)

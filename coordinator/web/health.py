@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordinator.extensions import db
+from coordinator.scheduler.runs import last_runs
 
 bp = Blueprint("health", __name__)
 
@@ -18,7 +19,6 @@ def healthz():  # type: ignore[no-untyped-def]
         database = "ok"
     except SQLAlchemyError as exc:
         database = f"error: {exc.__class__.__name__}"
-    from coordinator.scheduler.runs import last_runs
-
-    body = {"database": database, "jobs": last_runs()}
+    jobs = last_runs() if database == "ok" else {}
+    body = {"database": database, "jobs": jobs}
     return jsonify(body), 200 if database == "ok" else 503

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, refresh
+from flask_babel import refresh
 
-from coordinator.cadence.zones import get_zone, is_known_zone
+from coordinator.cadence.zones import is_known_zone
+from coordinator.i18n import LANGUAGE_NAMES, local_time
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Español",
-    "pt": "Português",
-    "fr": "Français",
-    "ht": "Kreyòl ayisyen",
-}
 LANG_COOKIE = "lang"
 ZONE_COOKIE = "tz"
 
@@ -31,11 +23,6 @@ def select_locale() -> str:
 def select_timezone() -> str | None:
     zone = request.args.get("tz") or request.cookies.get(ZONE_COOKIE)
     return zone if zone and is_known_zone(zone) else None
-
-
-def local_time(moment: datetime, zone: str, fmt: str = "full") -> str:
-    """A moment shown in a given zone, formatted for the visitor's locale."""
-    return format_datetime(moment.astimezone(get_zone(zone)), fmt, rebase=False)
 
 
 def install_template_helpers(app: Flask) -> None:

@@ -12,7 +12,7 @@ from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
 from coordinator.models import Committee, Country, Meeting, Series
-from coordinator.web.present import KIND_LABELS, country_name, series_title
+from coordinator.present import KIND_LABELS, country_name, series_title
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 50

@@ -1,0 +1,53 @@
+"""A meeting as a CalendarEvent, in one reader's language (the same UID everywhere)."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale, gettext
+
+from coordinator.calendar.event import CalendarEvent, EventStatus
+from coordinator.i18n import local_time
+from coordinator.links import absolute_url
+from coordinator.models import Meeting
+from coordinator.present import series_title
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return absolute_url(f"/meetings/{meeting.id}")
+
+
+def meeting_event(meeting: Meeting, language: str, *, private: bool) -> CalendarEvent:
+    """The VEVENT data of a meeting; `private` adds the online link (invitations, private feeds).
+
+    Clients rarely show URL, so the page address and the join link go in DESCRIPTION too.
+    """
+    with force_locale(language):
+        title = series_title(meeting.series)
+        if meeting.cancelled:
+            # Some clients show only SUMMARY and ignore STATUS:CANCELLED.
+            title = gettext("Cancelled: %(title)s", title=title)
+        d = meeting.deadlines
+        lines = []
+        if meeting.series.description:
+            lines.append(meeting.series.description)
+        if meeting.cancelled:
+            lines.append(gettext("This meeting is cancelled.") + (
+                f" {meeting.cancel_reason}" if meeting.cancel_reason else ""))
+        else:
+            lines.append(gettext("Suggest agenda topics until %(close)s.",
+                                 close=local_time(d.suggestions_close, meeting.zone, "long")))
+            lines.append(gettext("The agenda is due by %(due)s.",
+                                 due=local_time(d.agenda_due, meeting.zone, "long")))
+        online = meeting.online_url or meeting.series.online_url
+        if private and online:
+            lines.append(gettext("Join online: %(url)s", url=online))
+        lines.append(gettext("Meeting page: %(url)s", url=meeting_url(meeting)))
+        location = meeting.effective_location
+        if private and online and (not location or location.lower() == "online"):
+            location = online
+    status = EventStatus.CANCELLED if meeting.cancelled else EventStatus.CONFIRMED
+    return CalendarEvent(
+        uid=meeting.uid, sequence=meeting.sequence, last_modified=meeting.updated_at,
+        created=meeting.created_at, start=meeting.start_local, end=meeting.end_local,
+        summary=title, description="\n\n".join(lines), status=status, location=location,
+        url=meeting_url(meeting), categories=(meeting.series.kind,),
+    )

@@ -1,0 +1,1 @@
+"""Mail: composing messages per recipient, the outbox, and the dispatcher that drains it."""

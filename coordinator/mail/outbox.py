@@ -1,0 +1,52 @@
+"""Putting a composed message in the outbox, once per idempotency key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from coordinator.mail.compose import serialise
+from coordinator.models import OutboxMessage, OutboxState
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who a message is for and what it is about, besides the message itself."""
+
+    key: str
+    kind: str
+    recipient: str
+    language: str
+    meeting_id: int | None = None
+    contact_id: int | None = None
+    account_id: int | None = None
+
+
+def enqueue(session: Session, envelope: Envelope, message: EmailMessage, now: datetime) -> bool:
+    """Store the message unless its key is already there; True when a row was added.
+
+    INSERT ... ON CONFLICT DO NOTHING, so two transactions racing on the same key store
+    one row and neither fails.
+    """
+    values = {
+        "key": envelope.key, "kind": envelope.kind, "recipient": envelope.recipient,
+        "language": envelope.language, "subject": str(message["Subject"])[:400],
+        "message_id": str(message["Message-ID"]), "body": serialise(message),
+        "meeting_id": envelope.meeting_id, "contact_id": envelope.contact_id,
+        "account_id": envelope.account_id, "state": OutboxState.QUEUED.value, "attempts": 0,
+        "next_attempt_at": now, "created_at": now,
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+        index_elements=["key"]).returning(OutboxMessage.id)
+    return session.execute(statement).scalar() is not None
+
+
+def already_queued(session: Session, key: str) -> bool:
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None

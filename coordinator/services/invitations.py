@@ -1,0 +1,198 @@
+"""Who gets which invitation, update, cancellation and reminder, and when.
+
+Every function here runs inside the caller's unit of work, so the notifications are
+written to the outbox in the same transaction as the change that causes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coordinator.cadence.deadlines import deadlines_for
+from coordinator.mail.messages import invitation_message, reminder_message
+from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.models import (
+    Answer,
+    Contact,
+    Deadline,
+    DeadlineKind,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Participant,
+    ParticipantRole,
+    RegistrationState,
+)
+from coordinator.services.unit import Unit
+
+# When one contact holds several roles, the invitation shows the strongest.
+ROLE_RANK = {ParticipantRole.INVITED: 0, ParticipantRole.OBSERVER: 1,
+             ParticipantRole.REPRESENTATIVE: 2}
+
+
+def invitation_horizon() -> timedelta:
+    return timedelta(days=int(current_app.config["INVITE_HORIZON_DAYS"]))
+
+
+def in_invitation_phase(meeting: Meeting, now: datetime) -> bool:
+    """Invitations go out this long before a meeting (and at once for one scheduled later)."""
+    return (meeting.status == MeetingStatus.SCHEDULED and meeting.end_at > now
+            and meeting.start_at - invitation_horizon() <= now)
+
+
+def audience(unit: Unit, meeting: Meeting) -> dict[int, tuple[Contact, ParticipantRole]]:
+    """The contacts a meeting invites: its series' and its own participants, expanded."""
+    participants = unit.session.scalars(
+        select(Participant)
+        .where((Participant.series_id == meeting.series_id)
+               | (Participant.meeting_id == meeting.id))
+        .options(selectinload(Participant.organisation).selectinload(Organisation.contacts),
+                 selectinload(Participant.contact))
+    ).all()
+    people: dict[int, tuple[Contact, ParticipantRole]] = {}
+    for participant in participants:
+        if participant.contact is not None:
+            contacts = [participant.contact]
+        elif (participant.organisation is not None and participant.organisation
+              .registration_state == RegistrationState.APPROVED):
+            contacts = list(participant.organisation.contacts)
+        else:
+            contacts = []
+        for contact in contacts:
+            if not contact.active:
+                continue
+            held = people.get(contact.id)
+            if held is None or ROLE_RANK[participant.role] > ROLE_RANK[held[1]]:
+                people[contact.id] = (contact, participant.role)
+    return people
+
+
+def send_invitations(unit: Unit, meeting: Meeting) -> int:
+    """Queue a REQUEST for every invited contact who lacks this SEQUENCE; returns how many."""
+    if not in_invitation_phase(meeting, unit.now):
+        return 0
+    existing = {i.contact_id: i for i in unit.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id))}
+    queued = 0
+    for contact_id, (contact, role) in audience(unit, meeting).items():
+        invitation = existing.get(contact_id)
+        if invitation is None:
+            invitation = Invitation(meeting=meeting, contact=contact, role=role,
+                                    created_at=unit.now)
+            unit.session.add(invitation)
+            unit.session.flush()
+        elif invitation.cancelled:
+            invitation.cancelled = False  # invited again after being removed
+            invitation.sent_sequence = None
+        invitation.role = role
+        if invitation.sent_sequence != meeting.sequence:
+            _queue_request(unit, invitation)
+            queued += 1
+    return queued
+
+
+def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST") -> None:
+    meeting = invitation.meeting
+    first = invitation.sent_sequence is None
+    verb = "cancel" if method == "CANCEL" else "invite"
+    key = (f"{verb}:meeting:{meeting.id}:contact:{invitation.contact_id}"
+           f":seq:{meeting.sequence}")
+    message = invitation_message(invitation, method=method, key=key, first=first, now=unit.now)
+    kind = "cancel" if method == "CANCEL" else ("invite" if first else "update")
+    enqueue(unit.session, Envelope(key, kind, invitation.contact.email,
+                                   invitation.contact.language, meeting.id,
+                                   invitation.contact_id), message, unit.now)
+    if method == "CANCEL":
+        invitation.cancelled = True
+    else:
+        invitation.sent_sequence = meeting.sequence
+
+
+def meeting_created(unit: Unit, meeting: Meeting) -> int:
+    """A new meeting: set its deadlines, and invite at once if it is already close."""
+    sync_deadlines(unit, meeting)
+    return send_invitations(unit, meeting)
+
+
+def meeting_changed(unit: Unit, meeting: Meeting) -> int:
+    """After a move or a change of details: re-arm deadlines, update those already invited."""
+    sync_deadlines(unit, meeting)
+    updated = 0
+    for invitation in _invited(unit, meeting):
+        if invitation.sent_sequence != meeting.sequence:
+            _queue_request(unit, invitation)
+            updated += 1
+    return updated + send_invitations(unit, meeting)
+
+
+def meeting_cancelled(unit: Unit, meeting: Meeting) -> int:
+    """Tell everyone who holds the invitation, with METHOD:CANCEL and the same UID."""
+    sync_deadlines(unit, meeting)
+    invited = _invited(unit, meeting)
+    for invitation in invited:
+        _queue_request(unit, invitation, method="CANCEL")
+    return len(invited)
+
+
+def _invited(unit: Unit, meeting: Meeting) -> list[Invitation]:
+    return list(unit.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id,
+                                 Invitation.sent_sequence.is_not(None),
+                                 Invitation.cancelled.is_(False))
+        .options(selectinload(Invitation.contact))))
+
+
+def sync_deadlines(unit: Unit, meeting: Meeting) -> None:
+    """Make the meeting's pending deadlines match its start; send what is already due."""
+    rows = {(d.kind, d.offset_days): d for d in unit.session.scalars(
+        select(Deadline).where(Deadline.meeting_id == meeting.id))}
+    if meeting.status == MeetingStatus.CANCELLED or meeting.end_at <= unit.now:
+        for row in rows.values():
+            if row.done_at is None:
+                unit.session.delete(row)
+        return
+    wanted = {(DeadlineKind.INVITATIONS, 0): meeting.start_at - invitation_horizon()}
+    for days, moment in zip(meeting.series.offsets.reminders,
+                            deadlines_for(meeting.start_local, meeting.series.offsets).reminders,
+                            strict=True):
+        wanted[(DeadlineKind.REMINDER, days)] = moment
+    for (kind, days), due in wanted.items():
+        row = rows.pop((kind, days), None)
+        if row is None:
+            # A deadline already past when it is set is acted on now (invitations) or
+            # skipped (a reminder for a meeting scheduled at short notice).
+            unit.session.add(Deadline(meeting=meeting, kind=kind, offset_days=days, due_at=due,
+                                      done_at=unit.now if due <= unit.now else None))
+        elif row.due_at != due:
+            row.due_at = due
+            if kind == DeadlineKind.REMINDER and due > unit.now:
+                row.done_at = None  # the meeting moved: remind again before the new date
+    for row in rows.values():
+        unit.session.delete(row)
+    unit.session.flush()
+
+
+def act_on(unit: Unit, deadline: Deadline) -> int:
+    """Do what a due deadline asks; returns how many messages were queued."""
+    meeting = deadline.meeting
+    deadline.done_at = unit.now
+    if meeting.status == MeetingStatus.CANCELLED or meeting.end_at <= unit.now:
+        return 0
+    if deadline.kind == DeadlineKind.INVITATIONS:
+        return send_invitations(unit, meeting)
+    queued = 0
+    for invitation in _invited(unit, meeting):
+        if invitation.answer == Answer.DECLINED:
+            continue
+        key = (f"reminder:meeting:{meeting.id}:contact:{invitation.contact_id}"
+               f":days:{deadline.offset_days}:seq:{meeting.sequence}")
+        message = reminder_message(invitation, days=deadline.offset_days, key=key, now=unit.now)
+        queued += enqueue(unit.session, Envelope(key, "reminder", invitation.contact.email,
+                                                 invitation.contact.language, meeting.id,
+                                                 invitation.contact_id), message, unit.now)
+    return queued

@@ -1,0 +1,73 @@
+"""Inviting organisations and people to a series or to one meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from coordinator.cadence.zones import ensure_aware
+from coordinator.models import (
+    Contact,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Participant,
+    ParticipantRole,
+    RegistrationState,
+    Series,
+)
+from coordinator.services import invitations
+from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.unit import Actor, unit_of_work
+
+
+def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None,
+                    meeting_id: int | None = None, organisation_id: int | None = None,
+                    contact_id: int | None = None,
+                    role: ParticipantRole = ParticipantRole.INVITED) -> Participant:
+    """Invite to every meeting of a series (or to one meeting); those already in their
+    invitation window are invited at once, in the same transaction."""
+    ensure_aware(now, "now")
+    if (series_id is None) == (meeting_id is None):
+        raise InvalidInput("Invite to a series or to one meeting, not both.", field="target")
+    if (organisation_id is None) == (contact_id is None):
+        raise InvalidInput("Invite an organisation or a contact.", field="participant")
+    with unit_of_work(actor, now) as unit:
+        session = unit.session
+        target_series = session.get(Series, series_id) if series_id is not None else None
+        target_meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+        if target_series is None and target_meeting is None:
+            raise NotFound("No such series or meeting.")
+        organisation = contact = None
+        if organisation_id is not None:
+            organisation = session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise NotFound(f"No organisation {organisation_id}.")
+            if organisation.registration_state != RegistrationState.APPROVED:
+                raise Conflict("Only organisations whose registration was approved can be "
+                               "invited.", field="organisation")
+        else:
+            contact = session.get(Contact, contact_id)
+            if contact is None:
+                raise NotFound(f"No contact {contact_id}.")
+        duplicate = session.scalar(select(Participant.id).where(
+            Participant.series_id == series_id, Participant.meeting_id == meeting_id,
+            Participant.organisation_id == organisation_id,
+            Participant.contact_id == contact_id))
+        if duplicate is not None:
+            raise Conflict("Already invited.", field="participant")
+        participant = Participant(series=target_series, meeting=target_meeting,
+                                  organisation=organisation, contact=contact, role=role,
+                                  created_at=now)
+        session.add(participant)
+        session.flush()
+        meetings = [target_meeting] if target_meeting is not None else list(session.scalars(
+            select(Meeting).where(Meeting.series_id == series_id,
+                                  Meeting.status == MeetingStatus.SCHEDULED,
+                                  Meeting.end_at > now)))
+        queued = sum(invitations.send_invitations(unit, m) for m in meetings if m is not None)
+        unit.record("participant.add", "participant", participant.id, series=series_id,
+                    meeting=meeting_id, organisation=organisation_id, contact=contact_id,
+                    role=role.value, invitations=queued)
+    return participant
