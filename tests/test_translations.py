@@ -33,10 +33,14 @@ def test_every_message_is_translated(language: str, source_ids: set[str]) -> Non
     with path.open("rb") as handle:
         catalog = read_po(handle)
     translated = {m.id: m for m in catalog if m.id}
-    missing = sorted(source_ids - set(translated))
+    missing = sorted(map(str, source_ids - set(translated)))
     assert not missing, f"{language}: not in the catalog (run `make translations`): {missing}"
     for message in translated.values():
-        assert message.string, f"{language}: untranslated {message.id!r}"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: untranslated {message.id!r}"
         assert not message.fuzzy, f"{language}: fuzzy {message.id!r}"
-        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(
-            PLACEHOLDER.findall(message.id)), f"{language}: placeholders differ in {message.id!r}"
+        wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
+        for text in strings:
+            assert sorted(set(PLACEHOLDER.findall(text))) == wanted, (
+                f"{language}: placeholders differ in {message.id!r}")

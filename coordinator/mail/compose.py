@@ -75,7 +75,6 @@ def build_message(
     message["To"] = _address(recipient.name, recipient.email)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(key)
-    message["Content-Language"] = recipient.language
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -83,6 +82,8 @@ def build_message(
         ics, method = calendar
         message.add_alternative(ics.decode("utf-8"), subtype="calendar",
                                 params={"method": method})
+    # Last: set_content and add_alternative move Content-* headers into the parts.
+    message["Content-Language"] = recipient.language
     return message
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_date, gettext
 
 from coordinator.cadence.zones import get_zone
 from coordinator.calendar.event import Person
@@ -105,7 +105,8 @@ def digest_message(account: Account, *, report: dict, key: str, now: datetime) -
     recipient = Recipient(account.name, account.email, supported_language(account.language),
                           account.zone)
     with force_locale(recipient.language):
-        subject = gettext("Weekly cadence digest: %(late)s late agendas, %(missed)s missed",
-                          late=len(report["late_agendas"]), missed=len(report["missed"]))
+        subject = gettext("Weekly cadence digest, %(date)s",
+                          date=format_date(now.astimezone(get_zone(account.zone)).date(),
+                                           "long"))
     return build_message(key=key, template="digest", subject=subject, recipient=recipient,
                          sender=Sender("", None), now=now, context={"report": report})

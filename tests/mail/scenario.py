@@ -41,7 +41,7 @@ class World:
 
 
 def make_world(now: datetime, *, people=PEOPLE, first: date = date(2026, 12, 10),
-               rrule: str | None = None) -> World:
+               rrule: str | None = "FREQ=MONTHLY;INTERVAL=3;COUNT=1") -> World:
     coordinator = Account(name="Coordinadora Especial", email="coordinacion@gob.example",
                           role=Role.SPECIAL_COORDINATOR, language="es",
                           zone="America/Guatemala", created_at=now)
