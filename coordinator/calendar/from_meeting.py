@@ -8,7 +8,7 @@ from coordinator.calendar.event import CalendarEvent, EventStatus
 from coordinator.i18n import local_time
 from coordinator.links import absolute_url
 from coordinator.models import Meeting
-from coordinator.present import series_title
+from coordinator.present import KIND_LABELS, series_title
 
 
 def meeting_url(meeting: Meeting) -> str:
@@ -41,6 +41,7 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
         if private and online:
             lines.append(gettext("Join online: %(url)s", url=online))
         lines.append(gettext("Meeting page: %(url)s", url=meeting_url(meeting)))
+        category = str(KIND_LABELS[meeting.series.kind])
         location = meeting.effective_location
         if private and online and (not location or location.lower() == "online"):
             location = online
@@ -49,5 +50,5 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
         uid=meeting.uid, sequence=meeting.sequence, last_modified=meeting.updated_at,
         created=meeting.created_at, start=meeting.start_local, end=meeting.end_local,
         summary=title, description="\n\n".join(lines), status=status, location=location,
-        url=meeting_url(meeting), categories=(meeting.series.kind,),
+        url=meeting_url(meeting), categories=(category,),
     )
