@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cli import main
 from coordinator.extensions import db
-from coordinator.models import Country, Meeting, MeetingStatus, Organisation, Series
+from coordinator.models import (
+    Country,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    OutboxMessage,
+    Series,
+)
 from coordinator.services.series import SeriesInput, schedule_series
 from coordinator.services.unit import Actor
 
@@ -42,6 +49,10 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     ahead = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.start_at > datetime(2026, 11, 22, tzinfo=UTC)))
     assert past > 20 and ahead > 40
+    # Meetings inside the invitation window already have their invitations queued.
+    invites = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind == "invite"))
+    assert invites > 20
     assert "already loaded" in run(app, "demo").output
     assert db.session.scalar(select(func.count(Series.id))) == 15
 

@@ -212,3 +212,19 @@ def test_rsvp_link_from_the_mail_records_the_answer(seeded, mailed, client) -> N
     assert client.get(path[:-3] + "abc").status_code == 404
     cancel_meeting(world.first.id, now=NOW, actor=Actor.cli())
     assert client.get(path).status_code == 410
+
+
+def test_coordinators_see_answers_and_interpretation_needs(seeded, app) -> None:
+    from coordinator.cli import main
+
+    world = make_world(NOW)
+    invitations = list(db.session.scalars(select(Invitation).order_by(Invitation.id)))
+    for invitation, (answer, into) in zip(invitations, [("accepted", "es"), ("accepted", "fr"),
+                                                        ("tentative", "es"), ("declined", "pt")],
+                                          strict=False):
+        invitation.answer, invitation.interpretation_into = answer, into
+    db.session.commit()
+    out = app.test_cli_runner().invoke(main, ["rsvps", str(world.first.id)]).output
+    assert "accepted: 2, declined: 1, tentative: 1" in out.replace("needs-action: 1, ", "")
+    assert "interpretation into es: 2" in out and "interpretation into fr: 1" in out
+    assert "into pt" not in out  # those who declined need no interpreter
