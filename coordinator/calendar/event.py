@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -33,5 +33,20 @@ class CalendarEvent:
     description: str
     status: EventStatus
     location: str | None = None
+    url: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayEvent:
+    """An all-day marker in a feed (e.g. "suggestions close"), free time, no zone."""
+
+    uid: str
+    sequence: int
+    last_modified: datetime
+    created: datetime
+    day: date
+    summary: str
+    description: str
     url: str | None = None
     categories: tuple[str, ...] = ()

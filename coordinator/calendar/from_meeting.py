@@ -45,7 +45,13 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
         location = meeting.effective_location
         if private and online and (not location or location.lower() == "online"):
             location = online
-    status = EventStatus.CANCELLED if meeting.cancelled else EventStatus.CONFIRMED
+    # Confirmed once its agenda is out; until then the date stands but the meeting is tentative.
+    if meeting.cancelled:
+        status = EventStatus.CANCELLED
+    elif meeting.agenda_published_at is not None:
+        status = EventStatus.CONFIRMED
+    else:
+        status = EventStatus.TENTATIVE
     return CalendarEvent(
         uid=meeting.uid, sequence=meeting.sequence, last_modified=meeting.updated_at,
         created=meeting.created_at, start=meeting.start_local, end=meeting.end_local,

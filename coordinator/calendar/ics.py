@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from coordinator.cadence.errors import InvalidInput
 from coordinator.cadence.zones import get_zone
-from coordinator.calendar.event import CalendarEvent, EventStatus, Person
+from coordinator.calendar.event import CalendarEvent, DayEvent, EventStatus, Person
 from coordinator.calendar.timezones import format_offset, observances
 
 __all__ = ["PRODID", "UnwritableEvent", "clean_text", "feed_ics", "invitation_ics"]
@@ -65,7 +65,7 @@ def invitation_ics(
 
 
 def feed_ics(
-    events: Sequence[CalendarEvent],
+    events: Sequence[CalendarEvent | DayEvent],
     *,
     name: str,
     description: str,
@@ -95,9 +95,12 @@ def feed_ics(
     ]
     if url is not None:
         lines += [_line("SOURCE", _uri(url), [("VALUE", "URI")]), _line("URL", _uri(url))]
-    lines += _vtimezones(events)
+    lines += _vtimezones([e for e in events if isinstance(e, CalendarEvent)])
     for event in events:
-        lines += _vevent(event, language, event.status, [])
+        if isinstance(event, DayEvent):
+            lines += _day_vevent(event, language)
+        else:
+            lines += _vevent(event, language, event.status, [])
     return _document(lines)
 
 
@@ -137,6 +140,30 @@ def _vevent(
     if categories:
         lines.append(_line("CATEGORIES", ",".join(categories), text_params))
     return [*lines, *people, "END:VEVENT"]
+
+
+def _day_vevent(event: DayEvent, language: str) -> list[str]:
+    """RFC 5545 3.6.1: an all-day event is DTSTART;VALUE=DATE with an exclusive DTEND."""
+    text_params = [("LANGUAGE", language)]
+    lines = [
+        "BEGIN:VEVENT",
+        _line("UID", _text(event.uid)),
+        _line("SEQUENCE", str(event.sequence)),
+        _line("DTSTAMP", _utc(event.last_modified, "last_modified")),
+        _line("CREATED", _utc(event.created, "created")),
+        _line("LAST-MODIFIED", _utc(event.last_modified, "last_modified")),
+        _line("DTSTART", event.day.strftime("%Y%m%d"), [("VALUE", "DATE")]),
+        _line("DTEND", (event.day + timedelta(days=1)).strftime("%Y%m%d"), [("VALUE", "DATE")]),
+        _line("SUMMARY", _text(event.summary), text_params),
+        _line("DESCRIPTION", _text(event.description), text_params),
+        "TRANSP:TRANSPARENT",  # a deadline does not make anyone busy
+    ]
+    if event.url:
+        lines.append(_line("URL", _uri(event.url)))
+    categories = [_text(category) for category in event.categories if clean_text(category)]
+    if categories:
+        lines.append(_line("CATEGORIES", ",".join(categories), text_params))
+    return [*lines, "END:VEVENT"]
 
 
 def _vtimezones(events: Iterable[CalendarEvent]) -> list[str]:

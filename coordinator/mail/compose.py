@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from coordinator.calendar.ics import clean_text
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -39,9 +41,14 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{host}>"
 
 
+def one_line(value: str) -> str:
+    """Header text: no control characters or line breaks (they would inject headers)."""
+    return " ".join(clean_text(value).split())
+
+
 def _address(name: str, email: str) -> Address:
     local, _, domain = email.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
+    return Address(display_name=one_line(name), username=local, domain=domain)
 
 
 def build_message(
@@ -67,7 +74,7 @@ def build_message(
         html = render_template(f"emails/{template}.html", subject=subject, **values)
     service = current_app.config["MAIL_DEFAULT_SENDER"]
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["From"] = _address(f"{sender.name} (via coordinator)" if sender.name
                                else "coordinator", service)
     if sender.email:

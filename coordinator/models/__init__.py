@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from coordinator.models.audit import AuditEntry
+from coordinator.models.feeds import DataVersion, FeedToken, current_version
 from coordinator.models.invitations import Answer, Deadline, DeadlineKind, Invitation, JobRun
 from coordinator.models.meetings import (
     Meeting,
@@ -32,8 +33,10 @@ __all__ = [
     "CommitteeRole",
     "Contact",
     "Country",
+    "DataVersion",
     "Deadline",
     "DeadlineKind",
+    "FeedToken",
     "Invitation",
     "JobRun",
     "LedBy",
@@ -50,4 +53,5 @@ __all__ = [
     "Scope",
     "Series",
     "SeriesRule",
+    "current_version",
 ]

@@ -72,6 +72,7 @@ def unit_of_work(actor: Actor, now: datetime) -> Iterator[Unit]:
         yield Unit(outer.session, actor, now, outer.audit)
         return
     session = db.session
+    session.info["now"] = now  # the data version's changed_at is this use case's `now`
     unit = Unit(session, actor, now)
     token = _outer.set(unit)
     try:
@@ -81,4 +82,5 @@ def unit_of_work(actor: Actor, now: datetime) -> Iterator[Unit]:
         session.rollback()
         raise
     finally:
+        session.info.pop("now", None)
         _outer.reset(token)

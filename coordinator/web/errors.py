@@ -19,3 +19,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(404)
     def missing(exc):  # type: ignore[no-untyped-def]
         return render_template("error.html", status=404, message=None), 404
+
+    @app.errorhandler(400)
+    def bad_request(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=400, message=exc.description), 400

@@ -1,0 +1,87 @@
+"""What feeds need besides meetings: a data version for validators, private feed tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from coordinator.extensions import db
+from coordinator.models.people import Organisation
+from coordinator.models.types import UTCDateTime
+
+
+class DataVersion(db.Model):
+    """One row whose number grows with every commit that changes what feeds show.
+
+    Reading it is one primary-key lookup, so a feed request can answer 304 without
+    looking at a single meeting, and no change can slip past the validator.
+    """
+
+    __tablename__ = "data_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedToken(db.Model):
+    """A private feed address of an organisation; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+# Rows that never change what a feed shows; everything else bumps the version.
+_NOT_IN_FEEDS = {"outbox", "audit_entries", "job_runs", "deadlines", "invitations",
+                 "feed_tokens", "data_versions", "accounts"}
+
+
+def current_version(session: Session) -> tuple[int, datetime]:
+    row = session.execute(select(DataVersion.version, DataVersion.changed_at)
+                          .where(DataVersion.id == 1)).first()
+    return (row[0], row[1]) if row else (0, datetime(2022, 6, 10, tzinfo=UTC))
+
+
+@event.listens_for(Session, "before_flush")
+def _note_feed_changes(session: Session, _context: Any, _instances: Any) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(instance, "__tablename__", None)
+        if table and table not in _NOT_IN_FEEDS and (
+            instance in session.new or instance in session.deleted
+            or session.is_modified(instance, include_collections=False)
+        ):
+            session.info["feeds_changed"] = True
+            return
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_version(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # so before_flush has seen everything this commit writes
+    if not session.info.pop("feeds_changed", False):
+        return
+    now = session.info.get("now") or datetime.now(UTC)
+    bind = session.get_bind()
+    insert = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(DataVersion).values(id=1, version=1, changed_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"version": DataVersion.version + 1, "changed_at": now}))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("feeds_changed", None)

@@ -1,0 +1,212 @@
+"""iCalendar feeds and the page to subscribe to them.
+
+Every feed answers with a strong ETag and Last-Modified known before rendering, so a
+calendar client's revalidation is a 304 after one primary-key lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from urllib.parse import quote, urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+)
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.calendar.feeds import (
+    Feed,
+    RenderCache,
+    all_feed,
+    committee_feed,
+    country_feed,
+    etag,
+    private_feed,
+    render,
+    series_feed,
+)
+from coordinator.extensions import db
+from coordinator.links import BadLink, ExpiredLink, absolute_url, unsign_timed
+from coordinator.models import Committee, Contact, Country, Series, current_version
+from coordinator.present import country_name
+from coordinator.services.feed_tokens import (
+    MANAGE_LINK_SECONDS,
+    organisation_for_token,
+    request_feed_link,
+    revoke_feed_tokens,
+    rotate_feed_token,
+)
+from coordinator.services.unit import Actor
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+MAX_QUERY = 200  # bytes of query string a feed accepts
+
+
+def cache() -> RenderCache:
+    return current_app.extensions.setdefault("feed_cache", RenderCache())
+
+
+def _options() -> tuple[str | None, bool]:
+    """?lang= and ?deadlines=, checked: a clear 400 rather than a guess."""
+    if len(request.query_string) > MAX_QUERY:
+        abort(400, "The query string is too long.")
+    language = request.args.get("lang") or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        abort(400, "Unknown language; use one of: " + ", ".join(current_app.config["LANGUAGES"]))
+    deadlines = request.args.get("deadlines", "0")
+    if deadlines not in ("0", "1"):
+        abort(400, "deadlines must be 0 or 1.")
+    return language, deadlines == "1"
+
+
+def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):  # type: ignore[no-untyped-def]
+    language, deadlines = _options()
+    version, changed_at = current_version(db.session)
+    feed = make(language, deadlines)
+    if feed is None:
+        abort(404)
+    today = utc_now().date()
+    tag = etag(feed, version, today)
+    # The window moves at midnight UTC: the body may change then without any data change.
+    last_modified = max(changed_at, datetime.combine(today, time(0), tzinfo=UTC)).replace(
+        microsecond=0)
+    headers = {
+        "ETag": tag,
+        "Last-Modified": _http_date(last_modified),
+        "Cache-Control": ("private" if private else "public") + ", no-cache",
+        "Vary": "Accept-Encoding",
+    }
+    if request.if_none_match:
+        if request.if_none_match.contains(tag.strip('"')):
+            return Response(status=304, headers=headers)
+    elif request.if_modified_since and last_modified <= request.if_modified_since:
+        return Response(status=304, headers=headers)
+    body = cache().get(tag)
+    if body is None:
+        body = render(db.session, feed, today)
+        cache().put(tag, body)
+    return Response(body, headers=headers, content_type="text/calendar; charset=utf-8")
+
+
+def _http_date(moment: datetime) -> str:
+    from werkzeug.http import http_date
+
+    return http_date(moment)
+
+
+@bp.get("/all.ics")
+def all_meetings():  # type: ignore[no-untyped-def]
+    return _serve(lambda lang, dl: all_feed(lang or "en", dl))
+
+
+@bp.get("/country/<iso>.ics")
+def country(iso: str):  # type: ignore[no-untyped-def]
+    def make(lang: str | None, dl: bool) -> Feed | None:
+        if len(iso) != 2:
+            return None
+        found = db.session.scalar(select(Country).where(Country.iso == iso.upper()))
+        return country_feed(found, lang, dl) if found else None
+    return _serve(make)
+
+
+@bp.get("/committee/<slug>.ics")
+def committee(slug: str):  # type: ignore[no-untyped-def]
+    def make(lang: str | None, dl: bool) -> Feed | None:
+        if len(slug) > 80:
+            return None
+        found = db.session.scalar(select(Committee).where(Committee.slug == slug))
+        return committee_feed(found, lang or "en", dl) if found else None
+    return _serve(make)
+
+
+@bp.get("/series/<int:series_id>.ics")
+def series(series_id: int):  # type: ignore[no-untyped-def]
+    def make(lang: str | None, dl: bool) -> Feed | None:
+        found = db.session.get(Series, series_id) if series_id < 2**31 else None
+        return series_feed(found, lang or "en", dl) if found else None
+    return _serve(make)
+
+
+@bp.get("/private/<token>.ics")
+def private(token: str):  # type: ignore[no-untyped-def]
+    def make(lang: str | None, dl: bool) -> Feed | None:
+        found = organisation_for_token(token)
+        if found is None:
+            return None  # unknown and revoked look the same: 404, nothing more
+        organisation, digest = found
+        return private_feed(organisation, lang or "en", dl, digest)
+    return _serve(make, private=True)
+
+
+def _subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
+    https = absolute_url(path) + "?" + urlencode({"lang": language})
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return {
+        "name": name,
+        "https": https,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+                   + urlencode({"url": https, "name": name}, quote_via=quote),
+        "office": "https://outlook.office.com/calendar/0/addfromweb?"
+                  + urlencode({"url": https, "name": name}, quote_via=quote),
+    }
+
+
+@bp.get("")
+@bp.get("/")
+def subscribe():  # type: ignore[no-untyped-def]
+    language = str(get_locale() or "en")
+    feeds = [_subscribe_links("/feeds/all.ics", all_feed(language, False).name, language)]
+    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
+    country_links = [_subscribe_links(f"/feeds/country/{c.iso}.ics", country_name(c),
+                                      language) for c in countries]
+    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
+                                                               Committee.id)).all()
+    committee_links = [_subscribe_links(f"/feeds/committee/{c.slug}.ics", c.name_en, language)
+                       for c in committees]
+    return render_template("feeds.html", feeds=feeds, countries=country_links,
+                           committees=committee_links)
+
+
+@bp.post("/private/request")
+def request_private():  # type: ignore[no-untyped-def]
+    address = (request.form.get("email") or "")[:254]
+    request_feed_link(address, now=utc_now())
+    # The same answer whether or not the address is known.
+    return render_template("feed_requested.html")
+
+
+@bp.route("/private/manage/<token>", methods=["GET", "POST"])
+def manage_private(token: str):  # type: ignore[no-untyped-def]
+    try:
+        payload = unsign_timed("feed-manage", token, MANAGE_LINK_SECONDS)
+        contact = db.session.get(Contact, int(payload["c"]))
+    except ExpiredLink:
+        return render_template("link_problem.html", problem="expired"), 410
+    except (BadLink, KeyError, TypeError, ValueError):
+        contact = None
+    if contact is None or contact.organisation_id != payload.get("o"):
+        return render_template("link_problem.html", problem="invalid"), 404
+    organisation = contact.organisation
+    new_feed = None
+    revoked = False
+    if request.method == "POST":
+        actor = Actor(contact.email)
+        if request.form.get("action") == "revoke":
+            revoke_feed_tokens(organisation.id, now=utc_now(), actor=actor)
+            revoked = True
+        else:
+            fresh = rotate_feed_token(organisation.id, now=utc_now(), actor=actor)
+            new_feed = _subscribe_links(f"/feeds/private/{fresh}.ics",
+                                        organisation.name, str(get_locale() or "en"))
+    return render_template("feed_manage.html", organisation=organisation, new_feed=new_feed,
+                           revoked=revoked)
