@@ -62,6 +62,7 @@ def revoke_feed_tokens(organisation_id: int, *, now: datetime, actor: Actor) -> 
 
 
 def _revoke(organisation_id: int, now: datetime) -> int:
+    db.session.info["feeds_changed"] = True  # a Core UPDATE is invisible to the flush hook
     result = db.session.execute(
         update(FeedToken)
         .where(FeedToken.organisation_id == organisation_id, FeedToken.revoked_at.is_(None))

@@ -6,6 +6,8 @@ calendar client's revalidation is a 304 after one primary-key lookup.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from urllib.parse import quote, urlencode
@@ -67,10 +69,37 @@ def _options() -> tuple[str | None, bool]:
     return language, deadlines == "1"
 
 
+class FeedLookups:
+    """Which Feed a request names, per data version: a revalidation then costs one query."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, Feed | None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Feed | None]) -> Feed | None:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        feed = make()
+        with self.lock:
+            self.entries[key] = feed
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return feed
+
+
+def lookups() -> FeedLookups:
+    return current_app.extensions.setdefault("feed_lookups", FeedLookups())
+
+
 def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):  # type: ignore[no-untyped-def]
     language, deadlines = _options()
     version, changed_at = current_version(db.session)
-    feed = make(language, deadlines)
+    # Countries, committees, series and tokens only change with the data version.
+    feed = lookups().get((request.path, language, deadlines, version),
+                         lambda: make(language, deadlines))
     if feed is None:
         abort(404)
     today = utc_now().date()
