@@ -8,13 +8,12 @@ All addresses are at example.org.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
 from coordinator.cadence.kinds import SeriesKind
-from coordinator.cadence.zones import get_zone
 from coordinator.extensions import db
 from coordinator.models import (
     Account,
@@ -200,14 +199,14 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             zone=countries[iso].capital_zone, duration_minutes=120, location=venue,
             online_url="https://meet.example.org/" + iso.lower() if venue == "Online" else None,
             coordinator_id=accounts[iso].id,
-        ), now=now, actor=actor, since=_start_of_year_before(first)), iso))
+        ), now=now, actor=actor, since=_history_from(first)), iso))
     for slug, days_ahead, at, zone in COMMITTEES:
         first = _day_up_to_28(today + timedelta(days=days_ahead) - timedelta(days=182))
         series_made.append((schedule_series(SeriesInput(
             kind=SeriesKind.COMMITTEE, committee=slug, first_date=first, start_time=at,
             zone=zone, duration_minutes=120, location="Online",
             online_url=f"https://meet.example.org/{slug}", coordinator_id=accounts[slug].id,
-        ), now=now, actor=actor, since=_start_of_year_before(first)), slug))
+        ), now=now, actor=actor, since=_history_from(first)), slug))
     regional = schedule_series(SeriesInput(
         kind=SeriesKind.REGIONAL, first_date=_day_up_to_28(today + timedelta(days=200)),
         start_time=time(9, 0),
@@ -258,8 +257,9 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
                             for s, _ in series_made) + 3}
 
 
-def _start_of_year_before(first: date) -> datetime:
-    return datetime(first.year, 1, 1, tzinfo=get_zone("UTC"))
+def _history_from(first: date) -> datetime:
+    """Record the demo's past meetings from the series' first date on."""
+    return datetime.combine(first, time(0), tzinfo=UTC)
 
 
 def _day_up_to_28(day: date) -> date:
