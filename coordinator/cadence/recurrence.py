@@ -206,3 +206,14 @@ class Recurrence:
             for t in parsed.between(start - timedelta(days=1), end + timedelta(days=1), inc=True)
             if start <= wall_clock(t.date(), self.at, zone) < end
         ]
+
+    def next_after(self, moment: datetime) -> datetime | None:
+        """The first start at or after `moment`, or None when the rule has ended."""
+        zone = self.zone
+        first = wall_clock(self.first_date, self.at, zone)
+        if self.rrule is None:
+            return first if first >= moment else None
+        found = rrulestr(self.rrule, dtstart=first).after(moment - timedelta(days=1), inc=True)
+        while found is not None and wall_clock(found.date(), self.at, zone) < moment:
+            found = rrulestr(self.rrule, dtstart=first).after(found, inc=False)
+        return wall_clock(found.date(), self.at, zone) if found is not None else None

@@ -171,9 +171,13 @@ def schedule_series(data: SeriesInput, *, now: datetime, actor: Actor,
         resolved = resolve(unit.session, data)
         d = resolved.data
         first = wall_clock(d.first_date, d.start_time, get_zone(d.zone))
-        if resolved.recurrence.rrule is None and first < (since or now):
-            raise Conflict(f"The meeting would start in the past ({first:%Y-%m-%d %H:%M %Z}).",
-                           field="first_date")
+        if resolved.recurrence.next_after(since or now) is None:
+            # Nothing may silently disappear: a series with no meeting ahead is refused.
+            if resolved.recurrence.rrule is None:
+                raise Conflict(f"The meeting would start in the past "
+                               f"({first:%Y-%m-%d %H:%M %Z}).", field="first_date")
+            raise Conflict("This rule has no meeting from today on: check the first date, "
+                           "UNTIL and COUNT.", field="rrule")
         series = Series(
             kind=d.kind, title=resolved.title, description=d.description,
             country=resolved.country, committee=resolved.committee,

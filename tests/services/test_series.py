@@ -219,6 +219,7 @@ BAD = [
     (national(kind=SeriesKind.EXTRAORDINARY, country=None, rrule=None,
               first_date=date(2026, 11, 1)), Conflict),
     (national(online_url="javascript:alert(1)"), InvalidInput),
+    (national(first_date=date(2025, 1, 15), rrule="FREQ=MONTHLY;INTERVAL=3;COUNT=2"), Conflict),
     (national(title="x" * 201), InvalidInput),
 ]
 
