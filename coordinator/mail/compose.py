@@ -43,7 +43,8 @@ def message_id(key: str) -> str:
 
 def one_line(value: str) -> str:
     """Header text: no control characters or line breaks (they would inject headers)."""
-    return " ".join(clean_text(value).split())
+    # Only ASCII blanks fold: French typography's no-break spaces stay.
+    return re.sub(r"[ \t\n]+", " ", clean_text(value)).strip()
 
 
 def _address(name: str, email: str) -> Address:
