@@ -196,7 +196,13 @@ def test_deadline_markers_are_all_day_events(world, client) -> None:
     cal, _ = check_feed(body)
     days = [e for e in cal.walk("VEVENT") if e.get("DTSTART").params.get("VALUE") == "DATE"]
     summaries = {str(e["SUMMARY"]).split(":")[0] for e in days}
-    assert summaries == {"Topic suggestions close", "Agenda due"}
+    # Guatemala's feed speaks Spanish unless asked otherwise.
+    assert summaries == {"Cierre de sugerencias de temas", "Fecha límite para la agenda"}
+    english = icalendar.Calendar.from_ical(
+        client.get("/feeds/country/GT.ics?deadlines=1&lang=en").data)
+    assert {str(e["SUMMARY"]).split(":")[0] for e in english.walk("VEVENT")
+            if e.get("DTSTART").params.get("VALUE") == "DATE"} == {"Topic suggestions close",
+                                                                   "Agenda due"}
     agenda = next(e for e in days if str(e["UID"]) == f"agenda-due-{world.first.uid}")
     assert agenda.decoded("DTSTART") == date(2026, 11, 26)  # 14 days before 10 December
     assert str(agenda["TRANSP"]) == "TRANSPARENT"
