@@ -17,6 +17,14 @@ KIND_LABELS = {
 }
 
 
+ITEM_KIND_LABELS = {
+    "progress": lazy_gettext("Progress on government commitments"),
+    "cso-proposal": lazy_gettext("CSO proposal"),
+    "discussion": lazy_gettext("Discussion"),
+    "other": lazy_gettext("Any other business"),
+}
+
+
 def country_name(country: Country) -> str:
     """The country's name from CLDR in the reader's language (Babel), English as fallback."""
     locale = get_locale() or Locale("en")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 
 from coordinator.calendar.event import CalendarEvent, EventStatus
 from coordinator.i18n import local_time
 from coordinator.links import absolute_url
 from coordinator.models import Meeting
-from coordinator.present import KIND_LABELS, series_title
+from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
 
 
 def meeting_url(meeting: Meeting) -> str:
@@ -32,6 +32,12 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
         if meeting.cancelled:
             lines.append(gettext("This meeting is cancelled.") + (
                 f" {meeting.cancel_reason}" if meeting.cancel_reason else ""))
+        elif meeting.published_agenda:
+            lines.append(gettext("Agenda:") + "\n" + "\n".join(
+                f"{n}. {item['title']} ({ITEM_KIND_LABELS[item['kind']]}, "
+                + ngettext("%(num)s minute", "%(num)s minutes", item["duration"])
+                + (f", {item['presenter']}" if item.get("presenter") else "") + ")"
+                for n, item in enumerate(meeting.published_agenda, start=1)))
         else:
             lines.append(gettext("Suggest agenda topics until %(close)s.",
                                  close=local_time(d.suggestions_close, meeting.zone, "long")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -15,7 +16,7 @@ from coordinator.calendar.ics import invitation_ics
 from coordinator.i18n import local_time, supported_language
 from coordinator.links import absolute_url, sign
 from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.models import Account, Invitation, Meeting
+from coordinator.models import Account, Contact, Invitation, Meeting
 from coordinator.present import series_title
 
 ANSWERS = ("accepted", "tentative", "declined")
@@ -56,7 +57,7 @@ def _times(meeting: Meeting, recipient: Recipient) -> dict[str, str | bool]:
 
 
 def invitation_message(invitation: Invitation, *, method: str, key: str, first: bool,
-                       now: datetime) -> EmailMessage:
+                       now: datetime, changes: dict | None = None) -> EmailMessage:
     """An iMIP REQUEST (new or updated) or CANCEL naming only this recipient as ATTENDEE."""
     meeting = invitation.meeting
     recipient = recipient_of(invitation)
@@ -71,6 +72,8 @@ def invitation_message(invitation: Invitation, *, method: str, key: str, first: 
         date = local_time(meeting.start_at, recipient.zone, "medium")
         if method == "CANCEL":
             subject = gettext("Cancelled: %(title)s, %(date)s", title=title, date=date)
+        elif changes is not None:
+            subject = gettext("Agenda: %(title)s, %(date)s", title=title, date=date)
         elif first:
             subject = gettext("Invitation: %(title)s, %(date)s", title=title, date=date)
         else:
@@ -78,10 +81,24 @@ def invitation_message(invitation: Invitation, *, method: str, key: str, first: 
         context = {
             "meeting": meeting, "title": title, "method": method, "first": first,
             "event": event, "links": rsvp_links(invitation) if method != "CANCEL" else {},
-            "page": meeting_url(meeting), **_times(meeting, recipient),
+            "page": meeting_url(meeting), "agenda": meeting.published_agenda or [],
+            "changes": changes, **_times(meeting, recipient),
         }
-    return build_message(key=key, template="invitation", subject=subject, recipient=recipient,
+    # A published agenda travels as an update of the invitation: one message, new SEQUENCE.
+    template = "agenda" if changes is not None else "invitation"
+    return build_message(key=key, template=template, subject=subject, recipient=recipient,
                          sender=sender, now=now, context=context, calendar=(ics, method))
+
+
+def contact_message(contact: Contact, *, key: str, template: str, subject: Callable[[], str],
+                    context: dict, now: datetime, sender: Sender | None = None) -> EmailMessage:
+    """A plain message to a contact; `subject` is called in their language."""
+    recipient = Recipient(contact.name, contact.email, supported_language(contact.language),
+                          contact.zone)
+    with force_locale(recipient.language):
+        subject_text = subject()
+    return build_message(key=key, template=template, subject=subject_text, recipient=recipient,
+                         sender=sender or Sender("", None), now=now, context=context)
 
 
 def reminder_message(invitation: Invitation, *, days: int, key: str,
@@ -98,6 +115,21 @@ def reminder_message(invitation: Invitation, *, days: int, key: str,
                    **_times(meeting, recipient)}
     return build_message(key=key, template="reminder", subject=subject, recipient=recipient,
                          sender=organizer_of(meeting), now=now, context=context)
+
+
+def agenda_reminder_message(account: Account, meeting: Meeting, *, days: int, key: str,
+                            now: datetime) -> EmailMessage:
+    """To the coordinator: the agenda is due soon (or today) and not yet published."""
+    recipient = Recipient(account.name, account.email, supported_language(account.language),
+                          account.zone)
+    with force_locale(recipient.language):
+        title = series_title(meeting.series)
+        subject = gettext("Agenda due: %(title)s", title=title)
+        due = meeting.deadlines.agenda_due
+        context = {"meeting": meeting, "title": title, "days": days,
+                   "due": local_time(due, recipient.zone), "page": meeting_url(meeting)}
+    return build_message(key=key, template="agenda_reminder", subject=subject,
+                         recipient=recipient, sender=Sender("", None), now=now, context=context)
 
 
 def digest_message(account: Account, *, report: dict, key: str, now: datetime) -> EmailMessage:

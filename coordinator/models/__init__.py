@@ -1,5 +1,14 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from coordinator.models.agenda import (
+    AgendaItem,
+    AgendaPublication,
+    ItemKind,
+    Proposal,
+    ProposalState,
+    Suggestion,
+    SuggestionState,
+)
 from coordinator.models.audit import AuditEntry
 from coordinator.models.feeds import DataVersion, FeedToken, current_version
 from coordinator.models.invitations import Answer, Deadline, DeadlineKind, Invitation, JobRun
@@ -26,6 +35,8 @@ from coordinator.models.places import Committee, CommitteeMember, CommitteeRole,
 
 __all__ = [
     "Account",
+    "AgendaItem",
+    "AgendaPublication",
     "Answer",
     "AuditEntry",
     "Committee",
@@ -38,6 +49,7 @@ __all__ = [
     "DeadlineKind",
     "FeedToken",
     "Invitation",
+    "ItemKind",
     "JobRun",
     "LedBy",
     "Meeting",
@@ -48,10 +60,14 @@ __all__ = [
     "OutboxState",
     "Participant",
     "ParticipantRole",
+    "Proposal",
+    "ProposalState",
     "RegistrationState",
     "Role",
     "Scope",
     "Series",
     "SeriesRule",
+    "Suggestion",
+    "SuggestionState",
     "current_version",
 ]

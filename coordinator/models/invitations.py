@@ -44,6 +44,7 @@ class Invitation(db.Model):
     sent_sequence: Mapped[int | None]
     cancelled: Mapped[bool] = mapped_column(default=False)  # a CANCEL went to this person
     token_version: Mapped[int] = mapped_column(default=1)  # bump to revoke personal links
+    suggest_version: Mapped[int] = mapped_column(default=1)  # bump to re-issue the topic link
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
@@ -53,6 +54,8 @@ class Invitation(db.Model):
 class DeadlineKind(StrEnum):
     INVITATIONS = "invitations"  # the meeting enters the invitation horizon
     REMINDER = "reminder"  # offset_days before the start
+    SUGGESTIONS_OPEN = "suggestions-open"  # personal topic links go out
+    AGENDA_REMINDER = "agenda-reminder"  # coordinator: offset_days before the agenda is due
 
 
 class Deadline(db.Model):

@@ -141,6 +141,12 @@ class Meeting(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agenda_version: Mapped[int] = mapped_column(default=0)  # 0: never published
+    # The items as last published (the draft lives in agenda_items until published again).
+    published_agenda: Mapped[list[dict] | None] = mapped_column(JSON)
+    # The agenda was edited after its last publication (a new version awaits publishing).
+    agenda_dirty: Mapped[bool] = mapped_column(default=False)
+    hold_outcomes: Mapped[bool] = mapped_column(default=False)  # announce answers together
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

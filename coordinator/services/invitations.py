@@ -13,7 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.deadlines import deadlines_for
-from coordinator.mail.messages import invitation_message, reminder_message
+from coordinator.mail.messages import (
+    agenda_reminder_message,
+    invitation_message,
+    reminder_message,
+)
 from coordinator.mail.outbox import Envelope, enqueue
 from coordinator.models import (
     Answer,
@@ -96,14 +100,19 @@ def send_invitations(unit: Unit, meeting: Meeting) -> int:
     return queued
 
 
-def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST") -> None:
+def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST",
+                   changes: dict | None = None) -> None:
     meeting = invitation.meeting
     first = invitation.sent_sequence is None
     verb = "cancel" if method == "CANCEL" else "invite"
     key = (f"{verb}:meeting:{meeting.id}:contact:{invitation.contact_id}"
            f":seq:{meeting.sequence}")
-    message = invitation_message(invitation, method=method, key=key, first=first, now=unit.now)
-    kind = "cancel" if method == "CANCEL" else ("invite" if first else "update")
+    message = invitation_message(invitation, method=method, key=key, first=first, now=unit.now,
+                                 changes=changes)
+    if changes is not None:
+        kind = "agenda"
+    else:
+        kind = "cancel" if method == "CANCEL" else ("invite" if first else "update")
     enqueue(unit.session, Envelope(key, kind, invitation.contact.email,
                                    invitation.contact.language, meeting.id,
                                    invitation.contact_id), message, unit.now)
@@ -111,6 +120,33 @@ def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST") 
         invitation.cancelled = True
     else:
         invitation.sent_sequence = meeting.sequence
+
+
+AGENDA_REMINDER_DAYS = (3, 0)
+
+
+def send_suggestion_links(unit: Unit, meeting: Meeting) -> int:
+    """The suggestion window is open: each invited contact gets their personal topic link."""
+    from coordinator.services.suggestions import send_link, window_open
+
+    if not window_open(meeting, unit.now):
+        return 0
+    return sum(send_link(unit, invitation) for invitation in _invited(unit, meeting)
+               if invitation.answer != Answer.DECLINED)
+
+
+def remind_coordinator(unit: Unit, meeting: Meeting, days: int) -> int:
+    """The agenda is due in `days` days (or today) and not published: tell its coordinator."""
+    if meeting.agenda_published_at is not None:
+        return 0
+    coordinator = meeting.series.coordinator
+    if coordinator is None:
+        return 0
+    key = f"agenda-reminder:meeting:{meeting.id}:days:{days}:seq:{meeting.sequence}"
+    message = agenda_reminder_message(coordinator, meeting, days=days, key=key, now=unit.now)
+    return enqueue(unit.session, Envelope(key, "agenda-reminder", coordinator.email,
+                                          coordinator.language, meeting.id,
+                                          account_id=coordinator.id), message, unit.now)
 
 
 def meeting_created(unit: Unit, meeting: Meeting) -> int:
@@ -128,6 +164,14 @@ def meeting_changed(unit: Unit, meeting: Meeting) -> int:
             _queue_request(unit, invitation)
             updated += 1
     return updated + send_invitations(unit, meeting)
+
+
+def agenda_published(unit: Unit, meeting: Meeting, changes: dict) -> int:
+    """Everyone invited gets the agenda as an update of their invitation (one message)."""
+    invited = _invited(unit, meeting)
+    for invitation in invited:
+        _queue_request(unit, invitation, changes=changes)
+    return len(invited) + meeting_changed(unit, meeting)
 
 
 def meeting_cancelled(unit: Unit, meeting: Meeting) -> int:
@@ -156,22 +200,32 @@ def sync_deadlines(unit: Unit, meeting: Meeting) -> None:
             if row.done_at is None:
                 unit.session.delete(row)
         return
-    wanted = {(DeadlineKind.INVITATIONS, 0): meeting.start_at - invitation_horizon()}
-    for days, moment in zip(meeting.series.offsets.reminders,
-                            deadlines_for(meeting.start_local, meeting.series.offsets).reminders,
-                            strict=True):
+    dates = deadlines_for(meeting.start_local, meeting.series.offsets)
+    wanted = {
+        (DeadlineKind.INVITATIONS, 0): meeting.start_at - invitation_horizon(),
+        (DeadlineKind.SUGGESTIONS_OPEN, 0): dates.suggestions_open,
+    }
+    for days, moment in zip(meeting.series.offsets.reminders, dates.reminders, strict=True):
         wanted[(DeadlineKind.REMINDER, days)] = moment
+    if meeting.agenda_published_at is None:
+        # Recommendation 5: the coordinator is reminded 3 days before the agenda is due
+        # and on the day.
+        for days in AGENDA_REMINDER_DAYS:
+            wanted[(DeadlineKind.AGENDA_REMINDER, days)] = dates.agenda_due - timedelta(days=days)
     for (kind, days), due in wanted.items():
         row = rows.pop((kind, days), None)
         if row is None:
-            # A deadline already past when it is set is acted on now (invitations) or
-            # skipped (a reminder for a meeting scheduled at short notice).
-            unit.session.add(Deadline(meeting=meeting, kind=kind, offset_days=days, due_at=due,
-                                      done_at=unit.now if due <= unit.now else None))
+            # A deadline already past when it is set is skipped (a reminder for a meeting
+            # scheduled at short notice), except while what it opens is still open.
+            still_open = kind == DeadlineKind.SUGGESTIONS_OPEN and dates.suggestions_close > \
+                unit.now
+            unit.session.add(Deadline(
+                meeting=meeting, kind=kind, offset_days=days, due_at=due,
+                done_at=unit.now if due <= unit.now and not still_open else None))
         elif row.due_at != due:
             row.due_at = due
-            if kind == DeadlineKind.REMINDER and due > unit.now:
-                row.done_at = None  # the meeting moved: remind again before the new date
+            if kind != DeadlineKind.INVITATIONS and due > unit.now:
+                row.done_at = None  # the meeting moved: act again before the new date
     for row in rows.values():
         unit.session.delete(row)
     unit.session.flush()
@@ -185,6 +239,10 @@ def act_on(unit: Unit, deadline: Deadline) -> int:
         return 0
     if deadline.kind == DeadlineKind.INVITATIONS:
         return send_invitations(unit, meeting)
+    if deadline.kind == DeadlineKind.SUGGESTIONS_OPEN:
+        return send_suggestion_links(unit, meeting)
+    if deadline.kind == DeadlineKind.AGENDA_REMINDER:
+        return remind_coordinator(unit, meeting, deadline.offset_days)
     queued = 0
     for invitation in _invited(unit, meeting):
         if invitation.answer == Answer.DECLINED:

@@ -7,6 +7,7 @@ from flask_babel import refresh
 
 from coordinator.cadence.zones import is_known_zone
 from coordinator.i18n import LANGUAGE_NAMES, local_time
+from coordinator.present import ITEM_KIND_LABELS
 
 LANG_COOKIE = "lang"
 ZONE_COOKIE = "tz"
@@ -27,7 +28,7 @@ def select_timezone() -> str | None:
 
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
-                                 current_locale=select_locale)
+                                 current_locale=select_locale, item_kinds=ITEM_KIND_LABELS)
 
     @app.before_request
     def forget_cached_locale() -> None:

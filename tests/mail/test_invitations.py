@@ -142,9 +142,17 @@ def test_invitations_wait_for_the_invitation_window(seeded, mailed) -> None:
     invited = {i.meeting_id for i in db.session.scalars(select(Invitation))}
     assert march.id not in invited
     window = march.start_at - timedelta(days=100)
-    assert run_due_deadlines(now=window - timedelta(minutes=1)) == 0
-    assert run_due_deadlines(now=window + timedelta(minutes=1)) == len(PEOPLE)
-    assert run_due_deadlines(now=window + timedelta(minutes=2)) == 0
+
+    def invites_for_march() -> int:
+        return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == "invite", OutboxMessage.meeting_id == march.id))
+
+    run_due_deadlines(now=window - timedelta(minutes=1))
+    assert invites_for_march() == 0
+    run_due_deadlines(now=window + timedelta(minutes=1))
+    assert invites_for_march() == len(PEOPLE)
+    run_due_deadlines(now=window + timedelta(minutes=2))
+    assert invites_for_march() == len(PEOPLE)
     invited = {i.meeting_id for i in db.session.scalars(select(Invitation))}
     assert march.id in invited
 

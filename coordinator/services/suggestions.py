@@ -1,0 +1,322 @@
+"""Topics participants suggest through their personal link, and the coordinator's answers.
+
+The link is signed and bound to one invitation (a meeting and a contact); it works while
+the suggestion window is open, and asking for a new one revokes the old.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from coordinator.cadence.zones import ensure_aware
+from coordinator.extensions import db
+from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.links import BadLink, absolute_url, sign, unsign
+from coordinator.mail.messages import contact_message, organizer_of
+from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.models import (
+    Invitation,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    Suggestion,
+    SuggestionState,
+)
+from coordinator.present import series_title
+from coordinator.services import agenda
+from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.unit import Actor, Unit, unit_of_work
+
+MAX_TITLE, MAX_DESCRIPTION, MAX_LINK, MAX_REASON = 200, 4000, 500, 2000
+
+
+class LinkProblem(Exception):
+    """Why a personal link does not work: 403 forged, 404 unknown, 410 no longer valid."""
+
+    def __init__(self, status: int, kind: str, invitation: Invitation | None = None) -> None:
+        super().__init__(kind)
+        self.status, self.kind, self.invitation = status, kind, invitation
+
+
+def suggest_link(invitation: Invitation) -> str:
+    token = sign("suggest", {"i": invitation.id, "v": invitation.suggest_version})
+    return absolute_url(f"/suggest/{token}")
+
+
+def status_link(suggestion: Suggestion) -> str:
+    return absolute_url(f"/suggestions/{sign('suggestion', {'s': suggestion.id})}")
+
+
+def window_open(meeting: Meeting, now: datetime) -> bool:
+    d = meeting.deadlines
+    return (meeting.status == MeetingStatus.SCHEDULED
+            and d.suggestions_open <= now < d.suggestions_close)
+
+
+def invitation_for(token: str, now: datetime, *, writing: bool) -> Invitation:
+    """The invitation behind a topic link, or LinkProblem saying what is wrong."""
+    try:
+        payload = unsign("suggest", token)
+        invitation_id, version = int(payload["i"]), int(payload["v"])
+    except (BadLink, KeyError, TypeError, ValueError) as exc:
+        raise LinkProblem(403, "forged") from exc
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise LinkProblem(404, "unknown")
+    if invitation.cancelled or invitation.meeting.status == MeetingStatus.CANCELLED:
+        raise LinkProblem(410, "cancelled", invitation)
+    if version != invitation.suggest_version:
+        raise LinkProblem(410, "replaced", invitation)
+    if writing and not window_open(invitation.meeting, now):
+        raise LinkProblem(410, "closed", invitation)
+    return invitation
+
+
+def _check(title: str, description: str, link: str | None, language: str,
+           minutes: int) -> tuple[str, str, str | None]:
+    title, description = (title or "").strip(), (description or "").strip()
+    if not title:
+        raise InvalidInput(gettext("Give your topic a title."), field="title")
+    if len(title) > MAX_TITLE:
+        raise InvalidInput(gettext("The title is longer than %(n)s characters.", n=MAX_TITLE),
+                           field="title")
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(gettext("The description is longer than %(n)s characters.",
+                                   n=MAX_DESCRIPTION), field="description")
+    link = (link or "").strip() or None
+    if link is not None and (len(link) > MAX_LINK
+                             or urlsplit(link).scheme not in ("http", "https")
+                             or not urlsplit(link).netloc):
+        raise InvalidInput(gettext("The link must be a web address starting with https://."),
+                           field="link")
+    if language not in LANGUAGE_NAMES:
+        raise InvalidInput(gettext("Choose a language from the list."), field="language")
+    if not isinstance(minutes, int) or not 1 <= minutes <= 120:
+        raise InvalidInput(gettext("The time needed is a number of minutes from 1 to 120."),
+                           field="minutes")
+    return title, description, link
+
+
+def submit_suggestion(token: str, *, form_key: str, title: str, description: str,
+                      link: str | None, language: str, minutes: int, show_name: bool,
+                      now: datetime) -> Suggestion:
+    """Store a topic once per form (a resubmitted form returns the first one) and confirm it."""
+    ensure_aware(now, "now")
+    if not form_key or len(form_key) > 64:
+        raise InvalidInput(gettext("The form has expired; reload the page."), field="form")
+    with unit_of_work(Actor("suggestion-link"), now) as unit:
+        invitation = invitation_for(token, now, writing=True)
+        earlier = unit.session.scalars(select(Suggestion).where(
+            Suggestion.contact_id == invitation.contact_id,
+            Suggestion.form_key == form_key)).first()
+        if earlier is not None:
+            return earlier
+        title, description, link = _check(title, description, link, language, minutes)
+        suggestion = Suggestion(
+            meeting=invitation.meeting, contact=invitation.contact, form_key=form_key,
+            title=title, description=description, link=link, language=language,
+            minutes_needed=minutes, show_name=show_name, created_at=now, updated_at=now)
+        unit.session.add(suggestion)
+        unit.session.flush()
+        _tell(unit, suggestion, "received")
+        unit.record("suggestion.submit", "suggestion", suggestion.id,
+                    meeting=invitation.meeting_id, contact=invitation.contact_id)
+    return suggestion
+
+
+def _own(unit: Unit, invitation: Invitation, suggestion_id: int) -> Suggestion:
+    suggestion = unit.session.get(Suggestion, suggestion_id)
+    if (suggestion is None or suggestion.contact_id != invitation.contact_id
+            or suggestion.meeting_id != invitation.meeting_id):
+        raise NotFound("No such suggestion.")
+    if suggestion.state != SuggestionState.SUBMITTED:
+        raise Conflict(gettext("This suggestion was withdrawn or already decided."))
+    return suggestion
+
+
+def edit_suggestion(token: str, suggestion_id: int, *, title: str, description: str,
+                    link: str | None, language: str, minutes: int, show_name: bool,
+                    now: datetime) -> Suggestion:
+    with unit_of_work(Actor("suggestion-link"), now) as unit:
+        invitation = invitation_for(token, now, writing=True)
+        suggestion = _own(unit, invitation, suggestion_id)
+        title, description, link = _check(title, description, link, language, minutes)
+        suggestion.title, suggestion.description, suggestion.link = title, description, link
+        suggestion.language, suggestion.minutes_needed = language, minutes
+        suggestion.show_name, suggestion.updated_at = show_name, now
+        unit.record("suggestion.edit", "suggestion", suggestion.id)
+    return suggestion
+
+
+def withdraw_suggestion(token: str, suggestion_id: int, *, now: datetime) -> Suggestion:
+    with unit_of_work(Actor("suggestion-link"), now) as unit:
+        invitation = invitation_for(token, now, writing=True)
+        suggestion = _own(unit, invitation, suggestion_id)
+        suggestion.state, suggestion.updated_at = SuggestionState.WITHDRAWN, now
+        unit.record("suggestion.withdraw", "suggestion", suggestion.id)
+    return suggestion
+
+
+def renew_link(token: str, *, now: datetime) -> bool:
+    """A new topic link by mail (the old one stops working), if the window is still open."""
+    try:
+        payload = unsign("suggest", token)
+        invitation_id = int(payload["i"])
+    except (BadLink, KeyError, TypeError, ValueError) as exc:
+        raise LinkProblem(403, "forged") from exc
+    with unit_of_work(Actor("suggestion-link"), now) as unit:
+        invitation = unit.session.get(Invitation, invitation_id)
+        if invitation is None or invitation.cancelled:
+            raise LinkProblem(404, "unknown")
+        if not window_open(invitation.meeting, now):
+            return False
+        invitation.suggest_version += 1
+        send_link(unit, invitation)
+        unit.record("suggestion.renew_link", "invitation", invitation.id)
+    return True
+
+
+def send_link(unit: Unit, invitation: Invitation) -> bool:
+    """Mail this person their topic link (when the window opens, or on request)."""
+    meeting = invitation.meeting
+    key = (f"suggest:meeting:{meeting.id}:contact:{invitation.contact_id}"
+           f":v:{invitation.suggest_version}")
+    d = meeting.deadlines
+    message = contact_message(
+        invitation.contact, key=key, template="suggestions_open", now=unit.now,
+        sender=organizer_of(meeting),
+        subject=lambda: gettext("Suggest agenda topics: %(title)s",
+                                title=series_title(meeting.series)),
+        context={"meeting": meeting, "title": series_title(meeting.series),
+                 "link": suggest_link(invitation), "close": d.suggestions_close,
+                 "zone": invitation.contact.zone})
+    return enqueue(unit.session, Envelope(key, "suggest-link", invitation.contact.email,
+                                          invitation.contact.language, meeting.id,
+                                          invitation.contact_id), message, unit.now)
+
+
+def _tell(unit: Unit, suggestion: Suggestion, what: str) -> None:
+    """Mail the proposer: their topic was received, or its outcome."""
+    key = f"suggestion:{suggestion.id}:{what}"
+    meeting = suggestion.meeting
+    subjects = {
+        "received": lambda: gettext("We received your topic: %(topic)s",
+                                    topic=suggestion.title),
+        "outcome": lambda: gettext("Your topic: %(topic)s", topic=suggestion.title),
+    }
+    message = contact_message(
+        suggestion.contact, key=key, template=f"suggestion_{what}", now=unit.now,
+        sender=organizer_of(meeting), subject=subjects[what],
+        context={"suggestion": suggestion, "meeting": meeting,
+                 "title": series_title(meeting.series), "status": status_link(suggestion)})
+    enqueue(unit.session, Envelope(key, f"suggestion-{what}", suggestion.contact.email,
+                                   suggestion.contact.language, meeting.id,
+                                   suggestion.contact_id), message, unit.now)
+
+
+# --- moderation -------------------------------------------------------------------------
+
+def _pending(unit: Unit, suggestion_id: int) -> Suggestion:
+    suggestion = unit.session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        raise NotFound(f"No suggestion {suggestion_id}.")
+    if suggestion.state != SuggestionState.SUBMITTED:
+        raise Conflict(f"Suggestion {suggestion_id} is {suggestion.state.value}, not pending.")
+    return suggestion
+
+
+def _decide(unit: Unit, suggestion: Suggestion, state: SuggestionState,
+            reason: str | None) -> None:
+    if reason is not None and len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.", field="reason")
+    suggestion.state, suggestion.reason = state, (reason or "").strip() or None
+    suggestion.decided_at = suggestion.updated_at = unit.now
+    if not suggestion.meeting.hold_outcomes:
+        suggestion.released_at = unit.now
+        _tell(unit, suggestion, "outcome")
+    unit.record(f"suggestion.{state.value}", "suggestion", suggestion.id, reason=reason,
+                held=suggestion.released_at is None)
+
+
+def accept_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
+                      reason: str | None = None, duration: int | None = None) -> Suggestion:
+    """Put a suggested topic on the agenda draft, presented by the proposer's organisation."""
+    with unit_of_work(actor, now) as unit:
+        suggestion = _pending(unit, suggestion_id)
+        agenda.add_item_in(unit, suggestion.meeting, kind=ItemKind.CSO_PROPOSAL.value,
+                           title=suggestion.title,
+                           presenter=suggestion.contact.organisation.name,
+                           duration=duration or suggestion.minutes_needed,
+                           language=suggestion.language, suggestion_id=suggestion.id)
+        _decide(unit, suggestion, SuggestionState.ACCEPTED, reason)
+    return suggestion
+
+
+def merge_suggestion(suggestion_id: int, into_id: int, *, now: datetime, actor: Actor,
+                     reason: str | None = None) -> Suggestion:
+    with unit_of_work(actor, now) as unit:
+        suggestion = _pending(unit, suggestion_id)
+        target = unit.session.get(Suggestion, into_id)
+        if target is None or target.meeting_id != suggestion.meeting_id or target.id == \
+                suggestion.id:
+            raise InvalidInput("Merge into another suggestion for the same meeting.",
+                               field="into")
+        suggestion.merged_into_id = target.id
+        _decide(unit, suggestion, SuggestionState.MERGED, reason)
+    return suggestion
+
+
+def defer_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
+                     reason: str | None = None) -> Suggestion:
+    """Carry a topic over to the series' next meeting, where it waits for a decision."""
+    with unit_of_work(actor, now) as unit:
+        suggestion = _pending(unit, suggestion_id)
+        following = unit.session.scalars(
+            select(Meeting).where(Meeting.series_id == suggestion.meeting.series_id,
+                                  Meeting.start_at > suggestion.meeting.start_at,
+                                  Meeting.status == MeetingStatus.SCHEDULED)
+            .order_by(Meeting.start_at)).first()
+        if following is None:
+            raise Conflict("The series has no later meeting to defer to.")
+        suggestion.deferred_to = following
+        unit.session.add(Suggestion(
+            meeting=following, contact=suggestion.contact,
+            form_key=f"deferred:{suggestion.id}", title=suggestion.title,
+            description=suggestion.description, link=suggestion.link,
+            language=suggestion.language, minutes_needed=suggestion.minutes_needed,
+            show_name=suggestion.show_name, created_at=now, updated_at=now))
+        _decide(unit, suggestion, SuggestionState.DEFERRED, reason)
+    return suggestion
+
+
+def decline_suggestion(suggestion_id: int, *, reason: str, now: datetime,
+                       actor: Actor) -> Suggestion:
+    if not (reason or "").strip():
+        raise InvalidInput("Say why the topic is declined: the reason is sent and published.",
+                           field="reason")
+    with unit_of_work(actor, now) as unit:
+        suggestion = _pending(unit, suggestion_id)
+        _decide(unit, suggestion, SuggestionState.DECLINED, reason)
+    return suggestion
+
+
+def release_outcomes(meeting_id: int, *, now: datetime, actor: Actor) -> int:
+    """Announce every held outcome of a meeting at once (mails and the public page)."""
+    with unit_of_work(actor, now) as unit:
+        held = list(unit.session.scalars(select(Suggestion).where(
+            Suggestion.meeting_id == meeting_id, Suggestion.decided_at.is_not(None),
+            Suggestion.released_at.is_(None))))
+        for suggestion in held:
+            suggestion.released_at = now
+            _tell(unit, suggestion, "outcome")
+        unit.record("suggestion.release", "meeting", meeting_id, outcomes=len(held))
+    return len(held)
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(16)
