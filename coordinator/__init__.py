@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # (the `coordinator.mail` package would shadow a bare `mail` name here)
     ext.mail.init_app(app)
     ext.csrf.init_app(app)
+    ext.limiter.init_app(app)
 
     from coordinator.web import register_blueprints
 

@@ -32,6 +32,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SCHEDULER_DEADLINES_SECONDS": 120,
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": "coordinator@localhost",

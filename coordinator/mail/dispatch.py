@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, text, update
@@ -72,65 +72,91 @@ def claim(now: datetime, limit: int) -> list[tuple[int, str, str]]:
     return rows  # type: ignore[return-value]
 
 
-def _mark(row_id: int, **values: object) -> None:
-    session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        # Losing the last few marks in a database crash only means a resend with the same
-        # Message-ID; not waiting for the disk per message keeps the dispatcher fast.
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
-    session.commit()
+class Marks:
+    """Writes each message's outcome the moment the server answers, one statement each.
+
+    A connection of its own in autocommit mode: one round trip per message instead of a
+    transaction (checkout, BEGIN, UPDATE, COMMIT), so the single-message resend guarantee
+    costs little. PostgreSQL does not wait for the disk on these commits: losing the last
+    few marks in a database crash only means a resend with the same Message-ID.
+    """
+
+    _SENT = text("UPDATE outbox SET state = 'sent', sent_at = :now, last_error = NULL, "
+                 "attempts = attempts + 1 WHERE id = :id")
+
+    def __init__(self) -> None:
+        self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.postgres = self.connection.dialect.name == "postgresql"
+        if self.postgres:
+            self.connection.execute(text("SET synchronous_commit TO OFF"))
+
+    def sent(self, row_id: int, now: datetime) -> None:
+        self.connection.execute(self._SENT, {"id": row_id, "now": _stored(now, self.postgres)})
+
+    def update(self, row_id: int, **values: object) -> None:
+        self.connection.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                                .values(**values))
+
+    def retry(self, row_id: int, now: datetime, reason: str) -> None:
+        attempts = (self.connection.scalar(select(OutboxMessage.attempts)
+                                           .where(OutboxMessage.id == row_id)) or 0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            self.update(row_id, state=OutboxState.FAILED, attempts=attempts,
+                        last_error=f"gave up after {attempts} attempts: {reason}"[:1000])
+            return
+        self.update(row_id, state=OutboxState.QUEUED, attempts=attempts, claimed_at=None,
+                    next_attempt_at=now + backoff(attempts), last_error=reason[:1000])
+
+    def release(self, rows: list[tuple[int, str, str]], now: datetime, reason: str) -> int:
+        for row_id, _, _ in rows:
+            self.retry(row_id, now, reason)
+        return len(rows)
+
+    def close(self) -> None:
+        if self.postgres:
+            self.connection.execute(text("RESET synchronous_commit"))
+        self.connection.close()
 
 
-def _release(rows: list[tuple[int, str, str]], now: datetime, reason: str) -> int:
-    for row_id, _, _ in rows:
-        _retry(row_id, now, reason)
-    return len(rows)
-
-
-def _retry(row_id: int, now: datetime, reason: str) -> None:
-    attempts = db.session.scalar(select(OutboxMessage.attempts)
-                                 .where(OutboxMessage.id == row_id)) or 0
-    attempts += 1
-    if attempts >= MAX_ATTEMPTS:
-        _mark(row_id, state=OutboxState.FAILED, attempts=attempts,
-              last_error=f"gave up after {attempts} attempts: {reason}"[:1000])
-        return
-    _mark(row_id, state=OutboxState.QUEUED, attempts=attempts, claimed_at=None,
-          next_attempt_at=now + backoff(attempts), last_error=reason[:1000])
+def _stored(moment: datetime, postgres: bool) -> datetime:
+    """What UTCDateTime would bind (raw SQL skips the type): UTC, naive on SQLite."""
+    moment = moment.astimezone(UTC)
+    return moment if postgres else moment.replace(tzinfo=None)
 
 
 def dispatch_batch(now: datetime, limit: int = 200) -> DispatchResult:
-    """Send one batch of due messages over one connection."""
+    """Send one batch of due messages over one connection, marking each as it goes."""
     result = DispatchResult()
     rows = claim(now, limit)
     if not rows:
         return result
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    marks = Marks()
     try:
         with open_channel() as channel:
             for index, (row_id, recipient, body) in enumerate(rows):
                 try:
                     channel.send(Outgoing(recipient, sender, body.encode("utf-8"), str(row_id)))
                 except PermanentFailure as exc:
-                    _mark(row_id, state=OutboxState.FAILED, last_error=str(exc)[:1000],
-                          attempts=OutboxMessage.attempts + 1)
+                    marks.update(row_id, state=OutboxState.FAILED, last_error=str(exc)[:1000],
+                                 attempts=OutboxMessage.attempts + 1)
                     result.failed += 1
                     continue
                 except TemporaryFailure as exc:
                     if exc.connection_lost:
-                        result.retried += _release(rows[index:], now, str(exc))
+                        result.retried += marks.release(rows[index:], now, str(exc))
                         return result
-                    _retry(row_id, now, str(exc))
+                    marks.retry(row_id, now, str(exc))
                     result.retried += 1
                     continue
-                _mark(row_id, state=OutboxState.SENT, sent_at=now, last_error=None,
-                      attempts=OutboxMessage.attempts + 1)
+                marks.sent(row_id, now)
                 result.sent += 1
     except TemporaryFailure as exc:
         log.warning("mail server unavailable: %s", exc)
-        result.retried += _release(rows[result.sent + result.failed + result.retried:], now,
-                                   str(exc))
+        result.retried += marks.release(rows[result.sent + result.failed + result.retried:],
+                                        now, str(exc))
+    finally:
+        marks.close()
     return result
 
 
