@@ -365,3 +365,99 @@ def scheduler() -> None:
     finally:
         sched.shutdown(wait=True)
         leader.release()
+
+
+@main.group()
+def agenda() -> None:
+    """Build and publish a meeting's agenda."""
+
+
+@agenda.command("add")
+@click.argument("meeting_id", type=int)
+@click.option("--title", required=True)
+@click.option("--kind", type=click.Choice(["progress", "cso-proposal", "discussion", "other"]),
+              default="discussion", show_default=True)
+@click.option("--presenter")
+@click.option("--duration", type=int, default=15, show_default=True)
+@click.option("--language", type=click.Choice(["en", "es", "pt", "fr", "ht"]))
+@with_appcontext
+@refuses_bad_input
+def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, duration: int,
+               language: str | None) -> None:
+    """Add an item to the draft agenda."""
+    from coordinator.services.agenda import add_item
+
+    item = add_item(meeting_id, now=utc_now(), actor=Actor.cli(), kind=kind, title=title,
+                    presenter=presenter, duration=duration, language=language)
+    click.echo(f"Item {item.id} added at position {item.position}.")
+
+
+@agenda.command("publish")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def agenda_publish(meeting_id: int) -> None:
+    """Publish the draft: participants get it as an update of their invitation."""
+    from coordinator.services.agenda import publish_agenda
+
+    meeting = publish_agenda(meeting_id, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Agenda version {meeting.agenda_version} published.")
+
+
+@main.group()
+def suggestions() -> None:
+    """Moderate the topics participants suggested."""
+
+
+@suggestions.command("list")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+def suggestions_list(meeting_id: int) -> None:
+    """Every suggestion of a meeting with its state."""
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import Suggestion
+
+    for s in db.session.scalars(select(Suggestion).where(Suggestion.meeting_id == meeting_id)
+                                .order_by(Suggestion.id)):
+        held = " (held)" if s.decided_at and not s.released_at else ""
+        click.echo(f"{s.id}\t{s.state.value}{held}\t{s.contact.organisation.name}\t{s.title}")
+
+
+@suggestions.command("decide")
+@click.argument("suggestion_id", type=int)
+@click.argument("decision", type=click.Choice(["accept", "decline", "defer", "merge"]))
+@click.option("--reason", help="Required to decline; sent to the proposer and published.")
+@click.option("--into", type=int, help="With merge: the suggestion it joins.")
+@with_appcontext
+@refuses_bad_input
+def suggestions_decide(suggestion_id: int, decision: str, reason: str | None,
+                       into: int | None) -> None:
+    """Accept (onto the agenda), decline with a reason, defer, or merge a suggestion."""
+    from coordinator.services import suggestions as moderation
+
+    now, actor = utc_now(), Actor.cli()
+    if decision == "accept":
+        moderation.accept_suggestion(suggestion_id, now=now, actor=actor, reason=reason)
+    elif decision == "decline":
+        moderation.decline_suggestion(suggestion_id, reason=reason or "", now=now, actor=actor)
+    elif decision == "defer":
+        moderation.defer_suggestion(suggestion_id, now=now, actor=actor, reason=reason)
+    else:
+        if into is None:
+            raise Refused("into: give the suggestion to merge into (--into ID).")
+        moderation.merge_suggestion(suggestion_id, into, now=now, actor=actor, reason=reason)
+    click.echo(f"Suggestion {suggestion_id}: {decision} recorded.")
+
+
+@suggestions.command("release")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def suggestions_release(meeting_id: int) -> None:
+    """Announce every held outcome of a meeting at once."""
+    from coordinator.services.suggestions import release_outcomes
+
+    click.echo(f"{release_outcomes(meeting_id, now=utc_now(), actor=Actor.cli())} outcomes "
+               "released.")

@@ -6,12 +6,13 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordinator.web import errors, feeds, health, public, rsvp
+    from coordinator.web import errors, feeds, health, public, rsvp, suggest
     from coordinator.web.i18n import install_template_helpers
 
     app.register_blueprint(public.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(rsvp.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(suggest.bp)
     errors.register(app)
     install_template_helpers(app)

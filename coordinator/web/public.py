@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
-from coordinator.models import Committee, Country, Meeting, Series
+from coordinator.models import Committee, Country, Meeting, Series, Suggestion
 from coordinator.present import KIND_LABELS, country_name, series_title
+from coordinator.services.suggestions import window_open
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 50
@@ -51,8 +52,14 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
-    found = db.session.get(Meeting, meeting_id)
+    found = db.session.get(Meeting, meeting_id) if meeting_id < 2**31 else None
     if found is None:
         abort(404)
+    # Outcomes are public once released; the proposer's organisation only with consent.
+    outcomes = db.session.scalars(
+        select(Suggestion).where(Suggestion.meeting_id == found.id,
+                                 Suggestion.released_at.is_not(None))
+        .order_by(Suggestion.decided_at, Suggestion.id)).all()
     return render_template("meeting.html", meeting=found, series_title=series_title,
-                           kinds=KIND_LABELS, country_name=country_name)
+                           kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
+                           window_open=window_open(found, utc_now()))
