@@ -91,14 +91,16 @@ def invitation_message(invitation: Invitation, *, method: str, key: str, first: 
 
 
 def contact_message(contact: Contact, *, key: str, template: str, subject: Callable[[], str],
-                    context: dict, now: datetime, sender: Sender | None = None) -> EmailMessage:
-    """A plain message to a contact; `subject` is called in their language."""
+                    context: Callable[[], dict], now: datetime,
+                    sender: Sender | None = None) -> EmailMessage:
+    """A plain message to a contact; `subject` and `context` are made in their language."""
     recipient = Recipient(contact.name, contact.email, supported_language(contact.language),
                           contact.zone)
     with force_locale(recipient.language):
         subject_text = subject()
+        values = context()
     return build_message(key=key, template=template, subject=subject_text, recipient=recipient,
-                         sender=sender or Sender("", None), now=now, context=context)
+                         sender=sender or Sender("", None), now=now, context=values)
 
 
 def reminder_message(invitation: Invitation, *, days: int, key: str,

@@ -166,7 +166,7 @@ def publish_agenda(meeting_id: int, *, now: datetime, actor: Actor) -> Meeting:
         snapshot = [{**item.snapshot(), "position": item.position} for item in items]
         previous = meeting.published_agenda or []
         meeting.agenda_version += 1
-        unit.session.add(AgendaPublication(meeting=meeting, version=meeting.agenda_version,
+        unit.session.add(AgendaPublication(meeting_id=meeting.id, version=meeting.agenda_version,
                                            items=snapshot, published_at=now))
         meeting.published_agenda = snapshot
         meeting.agenda_dirty = False

@@ -192,9 +192,9 @@ def send_link(unit: Unit, invitation: Invitation) -> bool:
         sender=organizer_of(meeting),
         subject=lambda: gettext("Suggest agenda topics: %(title)s",
                                 title=series_title(meeting.series)),
-        context={"meeting": meeting, "title": series_title(meeting.series),
-                 "link": suggest_link(invitation), "close": d.suggestions_close,
-                 "zone": invitation.contact.zone})
+        context=lambda: {"meeting": meeting, "title": series_title(meeting.series),
+                         "link": suggest_link(invitation), "close": d.suggestions_close,
+                         "zone": invitation.contact.zone})
     return enqueue(unit.session, Envelope(key, "suggest-link", invitation.contact.email,
                                           invitation.contact.language, meeting.id,
                                           invitation.contact_id), message, unit.now)
@@ -212,8 +212,9 @@ def _tell(unit: Unit, suggestion: Suggestion, what: str) -> None:
     message = contact_message(
         suggestion.contact, key=key, template=f"suggestion_{what}", now=unit.now,
         sender=organizer_of(meeting), subject=subjects[what],
-        context={"suggestion": suggestion, "meeting": meeting,
-                 "title": series_title(meeting.series), "status": status_link(suggestion)})
+        context=lambda: {"suggestion": suggestion, "meeting": meeting,
+                         "title": series_title(meeting.series),
+                         "status": status_link(suggestion)})
     enqueue(unit.session, Envelope(key, f"suggestion-{what}", suggestion.contact.email,
                                    suggestion.contact.language, meeting.id,
                                    suggestion.contact_id), message, unit.now)

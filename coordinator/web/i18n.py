@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import refresh
 
 from coordinator.cadence.zones import is_known_zone
@@ -15,6 +15,8 @@ ZONE_COOKIE = "tz"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return "en"  # jobs and commands choose each recipient's language with force_locale
     asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in languages:
         return asked
@@ -22,6 +24,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     zone = request.args.get("tz") or request.cookies.get(ZONE_COOKIE)
     return zone if zone and is_known_zone(zone) else None
 
