@@ -33,6 +33,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # A form opened on a phone may be sent hours later: the CSRF token lives as long
+        # as the session instead of an hour, so nobody loses what they typed.
+        "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,

@@ -53,6 +53,16 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     invites = db.session.scalar(select(func.count(OutboxMessage.id)).where(
         OutboxMessage.kind == "invite"))
     assert invites > 20
+    # A meeting with a published agenda, and one whose suggestion window is open: its
+    # invited contacts get their personal links at the first deadline tick.
+    assert db.session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.published_agenda.is_not(None))) == 1
+    from coordinator.services.deadlines import run_due_deadlines
+
+    run_due_deadlines(now=datetime(2026, 11, 22, 12, 1, tzinfo=UTC))
+    links = db.session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.kind == "suggest-link")).all()
+    assert "ana.ixcot@example.org" in links  # Guatemala's meeting in 30 days
     assert "already loaded" in run(app, "demo").output
     assert db.session.scalar(select(func.count(Series.id))) == 15
 

@@ -27,6 +27,7 @@ from coordinator.models import (
     Scope,
     Series,
 )
+from coordinator.services.agenda import add_item, publish_agenda
 from coordinator.services.participants import add_participant
 from coordinator.services.series import SeriesInput, schedule_series
 from coordinator.services.unit import Actor, unit_of_work
@@ -247,6 +248,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
     for made in (regional, extraordinary):
         for org in approved:
             add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
+    _publish_an_agenda(series_made, now, actor)
     for org in approved:
         if org.scope == Scope.REGIONAL:
             add_participant(now=now, actor=actor, series_id=coordinators.id,
@@ -255,6 +257,24 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             "series": len(series_made) + 3,
             "meetings": sum(len(db.session.get(Series, s.id).meetings)
                             for s, _ in series_made) + 3}
+
+
+def _publish_an_agenda(series_made: list[tuple[Series, str]], now: datetime,
+                       actor: Actor) -> None:
+    """Mexico's next national meeting has its agenda out, well ahead of its due date."""
+    mexico = next(series for series, key in series_made if key == "MX")
+    meeting = next(m for m in mexico.meetings if m.start_at > now)
+    for kind, title, presenter, minutes in (
+        ("progress", "Avances en los compromisos de regularización migratoria",
+         "Secretaría de Relaciones Exteriores", 30),
+        ("cso-proposal", "Acceso a la salud de personas migrantes en tránsito",
+         "Casa del Migrante Frontera Sur", 20),
+        ("discussion", "Plan de trabajo conjunto para el próximo semestre", None, 30),
+        ("other", "Asuntos generales", None, 10),
+    ):
+        add_item(meeting.id, now=now, actor=actor, kind=kind, title=title, presenter=presenter,
+                 duration=minutes, language="es")
+    publish_agenda(meeting.id, now=now, actor=actor)
 
 
 def _history_from(first: date) -> datetime:

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordinator.web import errors, feeds, health, public, rsvp, suggest
+    from coordinator.web import errors, feeds, health, proposals, public, rsvp, suggest
     from coordinator.web.i18n import install_template_helpers
 
     app.register_blueprint(public.bp)
@@ -14,5 +14,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rsvp.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(suggest.bp)
+    app.register_blueprint(proposals.bp)
     errors.register(app)
     install_template_helpers(app)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 
 from coordinator.services.errors import InvalidInput, NotFound
 
@@ -19,6 +21,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(404)
     def missing(exc):  # type: ignore[no-untyped-def]
         return render_template("error.html", status=404, message=None), 404
+
+    @app.errorhandler(CSRFError)
+    def form_expired(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=400, message=gettext(
+            "This form has expired or was sent from another site. Go back, reload the page "
+            "and send it again.")), 400
 
     @app.errorhandler(400)
     def bad_request(exc):  # type: ignore[no-untyped-def]

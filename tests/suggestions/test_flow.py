@@ -97,8 +97,7 @@ def test_window_links_topics_decisions_and_published_agenda(seeded, mailed, clie
 
 
 def test_held_outcomes_are_published_together(seeded, mailed, frozen) -> None:
-    from coordinator.services.suggestions import release_outcomes, submit_suggestion, \
-        suggest_link
+    from coordinator.services.suggestions import release_outcomes, submit_suggestion, suggest_link
 
     world = make_world(NOW, first=date(2026, 12, 28))
     meeting = world.first
