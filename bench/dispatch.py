@@ -268,11 +268,12 @@ def fill_outbox(app, message, body: str, n: int, now) -> float:  # type: ignore[
 
 class Breakdown:
     """Wall time inside the dispatcher's parts, by wrapping module attributes in this process
-    (the project's files are not touched): claim, SMTP send (Flask-Mail + smtplib), _mark."""
+    (the project's files are not touched): claim, SMTP send (Flask-Mail's smtplib), marks."""
 
     PARTS = (("claim", "coordinator.mail.dispatch", "claim"),
              ("smtp send", "coordinator.mail.transport", "SmtpChannel.send"),
-             ("mark (_mark: UPDATE + COMMIT)", "coordinator.mail.dispatch", "_mark"),
+             ("mark (Marks.sent: one autocommit UPDATE)", "coordinator.mail.dispatch",
+              "Marks.sent"),
              ("open/close connection", "coordinator.mail.dispatch", "open_channel"))
 
     def __init__(self) -> None:

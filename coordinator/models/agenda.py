@@ -25,7 +25,10 @@ class ItemKind(StrEnum):
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_items"
-    __table_args__ = (Index("ix_agenda_items_meeting", "meeting_id", "position"),)
+    # AUTOINCREMENT on SQLite: a removed item's id is never reused, so comparing two
+    # published versions by id tells additions from edits.
+    __table_args__ = (Index("ix_agenda_items_meeting", "meeting_id", "position"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))

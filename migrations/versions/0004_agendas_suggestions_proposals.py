@@ -97,7 +97,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_agenda_items_meeting_id_meetings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_agenda_items_proposal_id_proposals'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['suggestion_id'], ['suggestions.id'], name=op.f('fk_agenda_items_suggestion_id_suggestions'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_items'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_items')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:
         batch_op.create_index('ix_agenda_items_meeting', ['meeting_id', 'position'], unique=False)

@@ -89,9 +89,9 @@ def test_a_closed_window_refuses_topics_with_410_and_keeps_status_visible(world,
     assert submit(client, path, title="In time").status_code == 303
     token = CSRF.search(client.get(path).get_data(as_text=True)).group(1)
     with time_machine.travel(NOW + timedelta(days=16), tick=False):  # closed on 7 December
-        page = client.get(path)
+        page = client.get(path + "?lang=en")
         assert page.status_code == 200 and "In time" in page.get_data(as_text=True)
-        assert "closed" in page.get_data(as_text=True)
+        assert "Suggestions for this meeting are closed." in page.get_data(as_text=True)
         late = client.post(path, data={"csrf_token": token, "title": "Too late",
                                        "form_key": "z", "language": "es", "minutes": "5"})
         assert late.status_code == 410
