@@ -16,9 +16,9 @@ from coordinator.i18n import supported_language
 from coordinator.links import absolute_url, sign_timed
 from coordinator.mail.compose import Recipient, Sender, build_message
 from coordinator.mail.outbox import Envelope, enqueue
-from coordinator.models import Contact, FeedToken, Organisation, RegistrationState
-from coordinator.models.people import checked_email
-from coordinator.services.errors import InvalidInput, NotFound
+from coordinator.models import Contact, FeedToken, Organisation
+from coordinator.services.contacts import registered_contacts
+from coordinator.services.errors import NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 MANAGE_LINK_SECONDS = 7 * 86400
@@ -79,14 +79,7 @@ def request_feed_link(address: str, *, now: datetime) -> int:
     """Mail the private-feed link to this address if it is a contact of an approved
     organisation. The caller answers the same either way, so nobody learns who is registered."""
     ensure_aware(now, "now")
-    try:
-        email = checked_email(address.strip())
-    except InvalidInput:
-        return 0
-    contacts = db.session.scalars(
-        select(Contact).join(Contact.organisation)
-        .where(Contact.email == email, Contact.active.is_(True),
-               Organisation.registration_state == RegistrationState.APPROVED)).all()
+    contacts = registered_contacts(address)
     queued = 0
     with unit_of_work(Actor("feed-link-request"), now) as unit:
         for contact in contacts:

@@ -25,14 +25,12 @@ from coordinator.models import (
     ItemKind,
     Meeting,
     MeetingStatus,
-    Organisation,
     Proposal,
     ProposalState,
-    RegistrationState,
     Series,
 )
-from coordinator.models.people import checked_email
 from coordinator.services import agenda
+from coordinator.services.contacts import registered_contacts
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -50,16 +48,9 @@ def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -
     caller answers the same either way."""
     ensure_aware(now, "now")
     committee = db.session.scalar(select(Committee).where(Committee.slug == committee_slug))
-    try:
-        email = checked_email(address.strip())
-    except InvalidInput:
-        return 0
     if committee is None:
         return 0
-    contacts = db.session.scalars(
-        select(Contact).join(Contact.organisation)
-        .where(Contact.email == email, Contact.active.is_(True),
-               Organisation.registration_state == RegistrationState.APPROVED)).all()
+    contacts = registered_contacts(address)
     queued = 0
     with unit_of_work(Actor("proposal-link-request"), now) as unit:
         for contact in contacts:

@@ -20,12 +20,9 @@ from coordinator.services.proposals import (
     submit_proposal,
 )
 from coordinator.services.suggestions import new_form_key
+from coordinator.web.limits import per_link
 
 bp = Blueprint("proposals", __name__)
-
-
-def per_link() -> str:
-    return "link:" + (request.view_args or {}).get("token", "")[:120]
 
 
 @bp.route("/proposals", methods=["GET", "POST"])

@@ -30,12 +30,9 @@ from coordinator.services.suggestions import (
     window_open,
     withdraw_suggestion,
 )
+from coordinator.web.limits import per_link
 
 bp = Blueprint("suggest", __name__)
-
-
-def per_link() -> str:
-    return "link:" + (request.view_args or {}).get("token", "")[:120]
 
 
 def _problem(problem: LinkProblem, token: str):  # type: ignore[no-untyped-def]

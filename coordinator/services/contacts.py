@@ -1,0 +1,25 @@
+"""Finding the registered people behind an address someone typed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import Contact, Organisation, RegistrationState
+from coordinator.models.people import checked_email
+from coordinator.services.errors import InvalidInput
+
+
+def registered_contacts(address: str) -> list[Contact]:
+    """Active contacts of approved organisations at this address; none for a bad address.
+
+    Callers answer the same whatever this finds, so nobody learns who is registered.
+    """
+    try:
+        email = checked_email((address or "").strip())
+    except InvalidInput:
+        return []
+    return list(db.session.scalars(
+        select(Contact).join(Contact.organisation)
+        .where(Contact.email == email, Contact.active.is_(True),
+               Organisation.registration_state == RegistrationState.APPROVED)))
