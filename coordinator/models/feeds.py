@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import ForeignKey, String, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -50,6 +53,49 @@ _NOT_IN_FEEDS = {"outbox", "audit_entries", "job_runs", "deadlines", "invitation
                  "data_versions", "accounts"}
 
 
+class VersionMemo:
+    """The data version as this process last read it, trusted for a second.
+
+    Reading the version is a database round trip; feeds are polled far more often than
+    data changes. A commit in this process forgets the memo at once; another process's
+    commit is seen within MEMO_SECONDS.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.value: tuple[int, datetime] | None = None
+        self.read_at = 0.0
+
+    def peek(self) -> tuple[int, datetime] | None:
+        with self.lock:
+            if self.value is not None and time.monotonic() - self.read_at < self.seconds:
+                return self.value
+            return None
+
+    def get(self, session: Session) -> tuple[int, datetime]:
+        fresh = self.peek()
+        if fresh is not None:
+            return fresh
+        value = current_version(session)
+        with self.lock:
+            self.value, self.read_at = value, time.monotonic()
+        return value
+
+    def expire(self) -> None:
+        with self.lock:
+            self.value = None
+
+
+MEMO_SECONDS = 1.0
+
+
+def version_memo(app: Any = None) -> VersionMemo:
+    """This app's memo (one per app: tests run several apps, on different databases)."""
+    app = app or current_app
+    return app.extensions.setdefault("feed_version_memo", VersionMemo(MEMO_SECONDS))
+
+
 def current_version(session: Session) -> tuple[int, datetime]:
     row = session.execute(select(DataVersion.version, DataVersion.changed_at)
                           .where(DataVersion.id == 1)).first()
@@ -81,8 +127,16 @@ def _bump_version(session: Session) -> None:
     session.execute(statement.on_conflict_do_update(
         index_elements=["id"],
         set_={"version": DataVersion.version + 1, "changed_at": now}))
+    session.info["feeds_bumped"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_version(session: Session) -> None:
+    if session.info.pop("feeds_bumped", False) and has_app_context():
+        version_memo().expire()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("feeds_changed", None)
+    session.info.pop("feeds_bumped", None)

@@ -17,3 +17,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     errors.register(app)
     install_template_helpers(app)
+    app.wsgi_app = feeds.FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

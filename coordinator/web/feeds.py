@@ -9,11 +9,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -22,6 +24,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from sqlalchemy import select
+from werkzeug.http import parse_date, parse_etags
 
 from coordinator.cadence.zones import utc_now
 from coordinator.calendar.feeds import (
@@ -37,7 +40,8 @@ from coordinator.calendar.feeds import (
 )
 from coordinator.extensions import db
 from coordinator.links import BadLink, ExpiredLink, absolute_url, unsign_timed
-from coordinator.models import Committee, Contact, Country, Series, current_version
+from coordinator.models import Committee, Contact, Country, Series
+from coordinator.models.feeds import version_memo
 from coordinator.present import country_name
 from coordinator.services.feed_tokens import (
     MANAGE_LINK_SECONDS,
@@ -96,7 +100,7 @@ def lookups() -> FeedLookups:
 
 def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):  # type: ignore[no-untyped-def]
     language, deadlines = _options()
-    version, changed_at = current_version(db.session)
+    version, changed_at = version_memo().get(db.session)
     # Countries, committees, series and tokens only change with the data version.
     feed = lookups().get((request.path, language, deadlines, version),
                          lambda: make(language, deadlines))
@@ -122,7 +126,88 @@ def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = F
     if body is None:
         body = render(db.session, feed, today)
         cache().put(tag, body)
-    return Response(body, headers=headers, content_type="text/calendar; charset=utf-8")
+    headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if not private:
+        fast_index().put((request.path, request.query_string, version, today),
+                         FastEntry(tag, last_modified, headers, body))
+    return Response(body, headers=headers)
+
+
+@dataclass(frozen=True)
+class FastEntry:
+    etag: str
+    last_modified: datetime
+    headers: dict[str, str]
+    body: bytes
+
+
+class FastIndex:
+    """Public feed responses by (path, query, data version, day), bounded."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, FastEntry] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> FastEntry | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key: tuple, entry: FastEntry) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def fast_index() -> FastIndex:
+    return current_app.extensions.setdefault("feed_fast_index", FastIndex())
+
+
+class FeedFastPath:
+    """WSGI layer in front of Flask answering repeat polls of public feeds.
+
+    Calendar clients poll the same addresses over and over; when this process knows the
+    current data version (read less than a second ago, or forgotten at its own commits)
+    and already served that feed for that version and day, it answers 200 with the same
+    bytes, or 304 to a matching validator, without entering Flask. Everything else, and
+    every first request, goes through the view.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable):  # type: ignore[no-untyped-def]
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD")
+        if (method in ("GET", "HEAD") and path.startswith("/feeds/") and path.endswith(".ics")
+                and not path.startswith("/feeds/private/")):
+            known = version_memo(self.app).peek()
+            if known is not None:
+                query = environ.get("QUERY_STRING", "").encode("latin-1")
+                index = self.app.extensions.get("feed_fast_index")
+                entry = index.get((path, query, known[0], utc_now().date())) if index else None
+                if entry is not None:
+                    return self._answer(entry, environ, method, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    @staticmethod
+    def _answer(entry: FastEntry, environ: dict, method: str, start_response: Callable):  # type: ignore[no-untyped-def]
+        matches = environ.get("HTTP_IF_NONE_MATCH")
+        if matches is not None:
+            not_modified = parse_etags(matches).contains(entry.etag.strip('"'))
+        else:
+            since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+            not_modified = since is not None and entry.last_modified <= since
+        headers = [(k, v) for k, v in entry.headers.items() if k != "Content-Type"
+                   or not not_modified]
+        if not_modified:
+            start_response("304 NOT MODIFIED", headers)
+            return [b""]
+        headers.append(("Content-Length", str(len(entry.body))))
+        start_response("200 OK", headers)
+        return [b"" if method == "HEAD" else entry.body]
 
 
 def _http_date(moment: datetime) -> str:

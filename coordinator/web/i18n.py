@@ -42,6 +42,8 @@ def install_template_helpers(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]
+        if request.blueprint == "feeds" and request.path.endswith(".ics"):
+            return response  # calendar clients: no cookie, and the same bytes for everyone
         asked = request.args.get("lang")
         if asked in app.config["LANGUAGES"]:
             response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax",

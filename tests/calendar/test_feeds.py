@@ -287,3 +287,44 @@ def test_meeting_invited_individually_shows_in_the_private_feed(world, client) -
                     organisation_id=world.organisation.id)
     token = rotate_feed_token(world.organisation.id, now=NOW, actor=Actor.cli())
     assert other.uid.encode() in client.get(f"/feeds/private/{token}.ics").data
+
+
+def test_repeat_polls_are_answered_in_front_of_flask(world, client, app) -> None:
+    from flask import request_started
+
+    first = client.get("/feeds/country/GT.ics?lang=es")
+    assert "Set-Cookie" not in first.headers  # the same bytes for every calendar client
+    entered: list[str] = []
+
+    def count(sender, **extra):  # type: ignore[no-untyped-def]
+        entered.append("flask")
+
+    request_started.connect(count, app)
+    try:
+        again = client.get("/feeds/country/GT.ics?lang=es")
+        revalidated = client.get("/feeds/country/GT.ics?lang=es",
+                                 headers={"If-None-Match": first.headers["ETag"]})
+        since = client.get("/feeds/country/GT.ics?lang=es",
+                           headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        head = client.head("/feeds/country/GT.ics?lang=es")
+    finally:
+        request_started.disconnect(count, app)
+    assert entered == []  # none of these went through Flask
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert revalidated.status_code == 304 and since.status_code == 304
+    assert head.status_code == 200 and head.data == b""
+
+
+def test_another_process_change_is_seen_within_a_second(world, client, app) -> None:
+    import sqlalchemy as sa
+
+    from coordinator.models.feeds import version_memo
+
+    tag = client.get("/feeds/all.ics").headers["ETag"]
+    # Another worker's commit: the version row moves, this process's memo does not know.
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE data_versions SET version = version + 1"))
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": tag}).status_code == 304
+    version_memo(app).read_at -= 1.0  # a second later
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": tag}).status_code == 200
