@@ -1155,7 +1155,9 @@ def main() -> int:
         if not args.no_diagnose and (missed or args.whatif):
             run_whatifs(args, env, tmp, scenarios, results,
                         min(args.seconds, args.whatif_seconds))
-        if not args.no_diagnose:
+        # The diagnosis patches the request path as it was before the fast path (its
+        # what-if variants were the design study for it): only on request, or on a miss.
+        if not args.no_diagnose and (missed or args.whatif):
             diagnose(uri, instance, app_server.base, tmp, country_path, tag, bodies)
     finally:
         for server in servers:
