@@ -119,13 +119,7 @@ def _vevent(
     zone = _zone_of(event)
     text_params = [("LANGUAGE", language)]
     lines = [
-        "BEGIN:VEVENT",
-        _line("UID", _text(event.uid)),
-        # RFC 5545 3.8.7.4: the caller raises SEQUENCE on every material change.
-        _line("SEQUENCE", str(event.sequence)),
-        _line("DTSTAMP", _utc(event.last_modified, "last_modified")),
-        _line("CREATED", _utc(event.created, "created")),
-        _line("LAST-MODIFIED", _utc(event.last_modified, "last_modified")),
+        *_identity(event),
         _line("DTSTART", _local(event.start, zone), [("TZID", zone.key)]),
         _line("DTEND", _local(event.end, zone), [("TZID", zone.key)]),
         _line("SUMMARY", _text(event.summary), text_params),
@@ -142,16 +136,24 @@ def _vevent(
     return [*lines, *people, "END:VEVENT"]
 
 
-def _day_vevent(event: DayEvent, language: str) -> list[str]:
-    """RFC 5545 3.6.1: an all-day event is DTSTART;VALUE=DATE with an exclusive DTEND."""
-    text_params = [("LANGUAGE", language)]
-    lines = [
+def _identity(event: CalendarEvent | DayEvent) -> list[str]:
+    """BEGIN, UID and the version stamps every VEVENT opens with."""
+    return [
         "BEGIN:VEVENT",
         _line("UID", _text(event.uid)),
+        # RFC 5545 3.8.7.4: the caller raises SEQUENCE on every material change.
         _line("SEQUENCE", str(event.sequence)),
         _line("DTSTAMP", _utc(event.last_modified, "last_modified")),
         _line("CREATED", _utc(event.created, "created")),
         _line("LAST-MODIFIED", _utc(event.last_modified, "last_modified")),
+    ]
+
+
+def _day_vevent(event: DayEvent, language: str) -> list[str]:
+    """RFC 5545 3.6.1: an all-day event is DTSTART;VALUE=DATE with an exclusive DTEND."""
+    text_params = [("LANGUAGE", language)]
+    lines = [
+        *_identity(event),
         _line("DTSTART", event.day.strftime("%Y%m%d"), [("VALUE", "DATE")]),
         _line("DTEND", (event.day + timedelta(days=1)).strftime("%Y%m%d"), [("VALUE", "DATE")]),
         _line("SUMMARY", _text(event.summary), text_params),
