@@ -1152,13 +1152,18 @@ def main() -> int:
 
         for server in servers:
             server.stop()
+        # The what-if variants patch the request path as it was before the fast path (they
+        # were the design study for it); they no longer apply to the current code.
+        import coordinator.web.feeds as feeds_view
+
         if not args.no_diagnose and (missed or args.whatif):
-            run_whatifs(args, env, tmp, scenarios, results,
-                        min(args.seconds, args.whatif_seconds))
-        # The diagnosis patches the request path as it was before the fast path (its
-        # what-if variants were the design study for it): only on request, or on a miss.
-        if not args.no_diagnose and (missed or args.whatif):
-            diagnose(uri, instance, app_server.base, tmp, country_path, tag, bodies)
+            if hasattr(feeds_view, "current_version"):
+                run_whatifs(args, env, tmp, scenarios, results,
+                            min(args.seconds, args.whatif_seconds))
+                diagnose(uri, instance, app_server.base, tmp, country_path, tag, bodies)
+            else:
+                print("what-if variants and diagnosis skipped: they model the request path "
+                      "before the fast path (see git history of bench/feeds.py)")
     finally:
         for server in servers:
             try:
