@@ -32,6 +32,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SCHEDULER_DEADLINES_SECONDS": 120,
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
+        "SCHEDULER_PRUNE_SECONDS": 86400,
+        # Sent messages are kept this long (failed ones until someone looks at them).
+        "OUTBOX_KEEP_DAYS": 400,
         "RATELIMIT_STORAGE_URI": "memory://",
         # A form opened on a phone may be sent hours later: the CSRF token lives as long
         # as the session instead of an hour, so nobody loses what they typed.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 
 from coordinator.extensions import db
 from coordinator.mail.transport import Outgoing, PermanentFailure, TemporaryFailure, open_channel
@@ -177,3 +177,16 @@ def settings_summary() -> str:
     server = current_app.config.get("MAIL_SERVER")
     return f"SMTP {server}:{current_app.config.get('MAIL_PORT')}" if server else \
         f"files in {current_app.config['MAIL_FOLDER']}"
+
+
+def prune_sent(now: datetime, *, keep: timedelta) -> int:
+    """Forget messages sent longer ago than `keep` (failed ones stay for the outbox view).
+
+    Their idempotency keys go with them: by then no change can ask for them again, since
+    keys carry the meeting's SEQUENCE and the meeting is long past.
+    """
+    result = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.state == OutboxState.SENT,
+                                    OutboxMessage.sent_at < now - keep))
+    db.session.commit()
+    return result.rowcount or 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from coordinator.cadence.zones import utc_now
-from coordinator.mail.dispatch import dispatch
+from coordinator.mail.dispatch import dispatch, prune_sent
 from coordinator.scheduler.runs import record_failure, record_start, record_success
 from coordinator.services.deadlines import run_due_deadlines
 from coordinator.services.digest import send_weekly_digest
@@ -35,12 +35,17 @@ def _digest(now: datetime) -> Any:
     return send_weekly_digest(now=now)
 
 
+def _prune(now: datetime) -> Any:
+    return prune_sent(now, keep=timedelta(days=int(current_app.config["OUTBOX_KEEP_DAYS"])))
+
+
 # name -> (what it does, config key of its interval in seconds)
 JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "dispatch": (_dispatch, "SCHEDULER_DISPATCH_SECONDS"),
     "deadlines": (_deadlines, "SCHEDULER_DEADLINES_SECONDS"),
     "materialise": (_materialise, "SCHEDULER_MATERIALISE_SECONDS"),
     "digest": (_digest, "SCHEDULER_DIGEST_SECONDS"),
+    "prune": (_prune, "SCHEDULER_PRUNE_SECONDS"),
 }
 
 

@@ -169,3 +169,14 @@ def test_two_scheduler_processes_send_no_duplicates(seeded, smtp, tmp_path, back
     db.session.expire_all()
     assert states() == {"sent": 300}
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 300
+
+
+def test_old_sent_messages_are_pruned_and_failed_ones_kept(seeded, mailed) -> None:
+    from coordinator.mail.dispatch import prune_sent
+
+    mailed.collector.refuse = {"gone@cso.example": "550 5.1.1 No such user here"}
+    queue(3, recipients=["a@cso.example", "b@cso.example", "gone@cso.example"])
+    dispatch(NOW)
+    assert prune_sent(NOW + timedelta(days=399), keep=timedelta(days=400)) == 0
+    assert prune_sent(NOW + timedelta(days=401), keep=timedelta(days=400)) == 2
+    assert states() == {"failed": 1}
