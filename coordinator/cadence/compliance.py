@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from coordinator.cadence.kinds import SeriesKind
+from coordinator.cadence.kinds import KIND_RULES, SeriesKind
 from coordinator.cadence.periods import Period, periods_of_year
 from coordinator.cadence.zones import ensure_aware, get_zone
 
@@ -113,7 +113,8 @@ def compliance(
     ensure_aware(now, "now")
     facts = list(facts)
     report = ComplianceReport(year)
-    quarters, halves = periods_of_year(year, 3), periods_of_year(year, 6)
+    quarters = periods_of_year(year, KIND_RULES[SeriesKind.NATIONAL].period_months or 3)
+    halves = periods_of_year(year, KIND_RULES[SeriesKind.COMMITTEE].period_months or 6)
     for iso in countries:
         mine = [f for f in facts if f.kind == SeriesKind.NATIONAL and f.country == iso]
         report.countries[iso] = _cells(quarters, mine, now)

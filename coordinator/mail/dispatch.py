@@ -173,12 +173,6 @@ def dispatch(now: datetime, *, limit: int = 200, max_batches: int = 50) -> Dispa
     return total
 
 
-def settings_summary() -> str:
-    server = current_app.config.get("MAIL_SERVER")
-    return f"SMTP {server}:{current_app.config.get('MAIL_PORT')}" if server else \
-        f"files in {current_app.config['MAIL_FOLDER']}"
-
-
 def prune_sent(now: datetime, *, keep: timedelta) -> int:
     """Forget messages sent longer ago than `keep` (failed ones stay for the outbox view).
 

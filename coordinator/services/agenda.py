@@ -125,8 +125,7 @@ def move_item(item_id: int, position: int, *, now: datetime, actor: Actor) -> No
 
 
 def _items(unit: Unit, meeting: Meeting) -> list[AgendaItem]:
-    return list(unit.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
+    return draft_items(meeting, unit.session)
 
 
 def _renumber(unit: Unit, meeting: Meeting) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
-from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.links import BadLink, unsign
 from coordinator.models import Answer, Invitation, Meeting, MeetingStatus
 from coordinator.services.errors import InvalidInput, NotFound
@@ -97,6 +96,3 @@ def rsvp_summary(meeting_id: int) -> RsvpSummary:
                                          if r.interpretation_into)),
     )
 
-
-def language_choices() -> dict[str, str]:
-    return dict(LANGUAGE_NAMES)

@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from sqlalchemy import select
-from werkzeug.http import parse_date, parse_etags
+from werkzeug.http import http_date, parse_date, parse_etags
 
 from coordinator.cadence.zones import utc_now
 from coordinator.calendar.feeds import (
@@ -113,7 +113,7 @@ def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = F
         microsecond=0)
     headers = {
         "ETag": tag,
-        "Last-Modified": _http_date(last_modified),
+        "Last-Modified": http_date(last_modified),
         "Cache-Control": ("private" if private else "public") + ", no-cache",
         "Vary": "Accept-Encoding",
     }
@@ -208,12 +208,6 @@ class FeedFastPath:
         headers.append(("Content-Length", str(len(entry.body))))
         start_response("200 OK", headers)
         return [b"" if method == "HEAD" else entry.body]
-
-
-def _http_date(moment: datetime) -> str:
-    from werkzeug.http import http_date
-
-    return http_date(moment)
 
 
 @bp.get("/all.ics")

@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from coordinator.cadence.zones import utc_now
+from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.present import series_title
 from coordinator.services.errors import InvalidInput, NotFound
 from coordinator.services.rsvp import (
     LinkGone,
     answer_invitation,
     invitation_for,
-    language_choices,
 )
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
@@ -24,7 +24,7 @@ ANSWER_CHOICES = ("accepted", "tentative", "declined")
 def _page(token: str, invitation, status: int = 200, **extra):  # type: ignore[no-untyped-def]
     return render_template(
         "rsvp.html", token=token, invitation=invitation, meeting=invitation.meeting,
-        title=series_title(invitation.meeting.series), languages=language_choices(),
+        title=series_title(invitation.meeting.series), languages=LANGUAGE_NAMES,
         answers=ANSWER_CHOICES, **extra), status
 
 

@@ -147,3 +147,23 @@ def test_publishing_again_tells_what_changed(seeded, mailed, frozen) -> None:
     assert keep.title in text
     db.session.refresh(meeting)
     assert meeting.agenda_version == 2 and meeting.sequence == 2
+
+
+def test_agenda_items_can_be_edited_and_reordered_before_publishing(seeded, frozen) -> None:
+    from coordinator.services.agenda import move_item, update_item
+    from coordinator.services.errors import InvalidInput
+
+    world = make_world(NOW, first=date(2026, 12, 28), people=PEOPLE[:1])
+    meeting = world.first
+    a, b, c = (add_item(meeting.id, now=NOW, actor=Actor.cli(), kind="discussion", title=t)
+               for t in ("A", "B", "C"))
+    move_item(c.id, 1, now=NOW, actor=Actor.cli())
+    update_item(b.id, now=NOW, actor=Actor.cli(), title="B, revised", presenter="OSC",
+                duration=45, language="es", kind="cso-proposal")
+    with pytest.raises(InvalidInput):
+        update_item(a.id, now=NOW, actor=Actor.cli(), title="", presenter=None,
+                    duration=10, language=None, kind="discussion")
+    published = publish_agenda(meeting.id, now=NOW, actor=Actor.cli()).published_agenda
+    assert [(i["title"], i["position"]) for i in published] == [
+        ("C", 1), ("A", 2), ("B, revised", 3)]
+    assert published[2]["duration"] == 45 and published[2]["kind"] == "cso-proposal"
