@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.mail.init_app(app)
     ext.csrf.init_app(app)
     ext.limiter.init_app(app)
+    ext.login_manager.init_app(app)
 
     from coordinator.web import register_blueprints
 

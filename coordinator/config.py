@@ -40,6 +40,15 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # as the session instead of an hour, so nobody loses what they typed.
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Session cookies: never readable by scripts, not sent on cross-site posts, and
+        # HTTPS-only whenever the public address is HTTPS (see `check`).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": None,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 14 * 86400,
+        "PERMANENT_SESSION_LIFETIME": 14 * 86400,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": "coordinator@localhost",
@@ -66,6 +75,9 @@ def check(config: dict[str, Any], *, debug: bool, testing: bool,
                 "or run with --debug for local development."
             )
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = config["BASE_URL"].startswith("https://")
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
     uri = str(config["SQLALCHEMY_DATABASE_URI"])
     # psycopg 3 is our PostgreSQL driver; accept the plain URLs people copy from hosting panels.
     for prefix in ("postgres://", "postgresql://"):

@@ -6,6 +6,7 @@ from typing import Any
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +36,10 @@ csrf = CSRFProtect()
 # Per address by default; views add per-link limits. In-memory unless
 # COORDINATOR_RATELIMIT_STORAGE_URI points at a shared store (e.g. redis://).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+# "basic", not "strong": phones change address often, and a lost session loses a form.
+login_manager.session_protection = "basic"
 
 
 @event.listens_for(Engine, "connect")

@@ -73,6 +73,10 @@ class Organisation(db.Model):
     )
     # Recommendation 2: transparent criteria, so every decision keeps its reason.
     registration_reason: Mapped[str | None] = mapped_column(Text)
+    # Languages the organisation works in (published criteria: who speaks what).
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # address confirmed
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # who: the audit log
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     countries: Mapped[list[Country]] = relationship(secondary=organisation_countries)
@@ -139,6 +143,10 @@ class Account(db.Model):
     zone: Mapped[str] = mapped_column(String(64), default="UTC")
     # argon2 hash; None until the person sets a password through the mailed link.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Changing it voids every mailed set-up or reset link issued before.
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone: Mapped[str | None] = mapped_column(String(40))  # given to committee representatives
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -148,6 +156,23 @@ class Account(db.Model):
     @validates("email")
     def _check_email(self, _key: str, value: str) -> str:
         return checked_email(value)
+
+    # Flask-Login's user protocol, written out so models stay free of web imports.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The session's key: a password change ends every session opened before it."""
+        epoch = int(self.password_changed_at.timestamp()) if self.password_changed_at else 0
+        return f"{self.id}:{epoch}"
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == Role.SECRETARIAT
 
     def __repr__(self) -> str:
         return f"<Account {self.id} {self.role} {self.email}>"

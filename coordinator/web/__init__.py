@@ -6,7 +6,18 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordinator.web import errors, feeds, health, proposals, public, rsvp, suggest
+    from coordinator.web import (
+        auth,
+        errors,
+        feeds,
+        health,
+        proposals,
+        public,
+        registration,
+        rsvp,
+        suggest,
+        workspace,
+    )
     from coordinator.web.i18n import install_template_helpers
 
     app.register_blueprint(public.bp)
@@ -15,6 +26,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(suggest.bp)
     app.register_blueprint(proposals.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(registration.bp)
+    workspace.register_views()
+    app.register_blueprint(workspace.bp)
     errors.register(app)
     install_template_helpers(app)
     app.wsgi_app = feeds.FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import refresh
 
 from coordinator.cadence.zones import is_known_zone
@@ -30,9 +30,18 @@ def select_timezone() -> str | None:
     return zone if zone and is_known_zone(zone) else None
 
 
+def language_url(code: str) -> str:
+    """This page in another language: the same address and filters, another `lang`."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    if request.endpoint is None or request.method != "GET":
+        return f"?lang={code}"
+    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
+
+
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
-                                 current_locale=select_locale, item_kinds=ITEM_KIND_LABELS)
+                                 current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
+                                 language_url=language_url)
 
     @app.before_request
     def forget_cached_locale() -> None:

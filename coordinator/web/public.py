@@ -63,3 +63,8 @@ def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     return render_template("meeting.html", meeting=found, series_title=series_title,
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
                            window_open=window_open(found, utc_now()))
+
+
+@bp.get("/tracker")
+def tracker():  # type: ignore[no-untyped-def]
+    abort(404)  # placeholder until the cadence tracker lands

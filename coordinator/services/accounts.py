@@ -1,0 +1,205 @@
+"""Accounts of the secretariat and coordinators: creation, passwords, mailed set-up links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select
+
+from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.extensions import db
+from coordinator.i18n import supported_language
+from coordinator.links import BadLink, absolute_url, sign_timed, unsign_timed
+from coordinator.mail.compose import Recipient, Sender, build_message
+from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.models import Account, Committee, Country, Role
+from coordinator.models.people import checked_email
+from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.unit import Actor, Unit, unit_of_work
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1000  # argon2 takes any length; this only bounds the work per request
+SETUP_LINK_SECONDS = 7 * 86400
+RESET_LINK_SECONDS = 2 * 3600
+
+_hasher = PasswordHasher()
+# Verifying against this costs what a real check costs, so "no such account" takes as long
+# as "wrong password" and the answer time tells nobody which addresses have accounts.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+def actor_for(account: Account) -> Actor:
+    return Actor(f"account:{account.email}", account.id)
+
+
+def _epoch(account: Account) -> int:
+    return int(account.password_changed_at.timestamp()) if account.password_changed_at else 0
+
+
+def password_link(account: Account, *, setup: bool) -> str:
+    """A mailed link that sets the password once: it dies when the password changes."""
+    token = sign_timed("password", {"a": account.id, "e": _epoch(account), "s": setup})
+    return absolute_url(f"/password/{token}")
+
+
+def account_for_link(token: str) -> Account:
+    """The account a password link is for, or BadLink (forged, expired, or already used)."""
+    try:
+        payload = unsign_timed("password", token, SETUP_LINK_SECONDS)
+    except BadLink:
+        raise
+    account = db.session.get(Account, payload.get("a")) if isinstance(payload.get("a"), int) \
+        else None
+    if account is None or not account.active or payload.get("e") != _epoch(account):
+        raise BadLink("used or unknown")
+    if not payload.get("s"):
+        # A reset link has a shorter life than a first-time set-up link.
+        unsign_timed("password", token, RESET_LINK_SECONDS)
+    return account
+
+
+def check_password_strength(password: str, email: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(gettext("Use at least %(n)s characters.", n=MIN_PASSWORD),
+                           field="password")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(gettext("Use at most %(n)s characters.", n=MAX_PASSWORD),
+                           field="password")
+    if password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
+        raise InvalidInput(gettext("Do not use your address as your password."),
+                           field="password")
+
+
+def set_password(token: str, password: str, *, now: datetime) -> Account:
+    ensure_aware(now, "now")
+    account = account_for_link(token)
+    check_password_strength(password, account.email)
+    with unit_of_work(actor_for(account), now) as unit:
+        account.password_hash = _hasher.hash(password)
+        account.password_changed_at = now
+        unit.record("account.password", "account", account.id)
+    return account
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> Account | None:
+    """The account if the password is right; None otherwise, in the same time either way."""
+    address = (email or "").strip().lower()[:254]
+    password = (password or "")[:MAX_PASSWORD]
+    account = db.session.scalar(select(Account).where(func.lower(Account.email) == address))
+    stored = account.password_hash if account is not None and account.active else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if stored is None or account is None:
+        return None
+    with unit_of_work(actor_for(account), now) as unit:
+        if _hasher.check_needs_rehash(stored):
+            account.password_hash = _hasher.hash(password)
+        account.last_login_at = now
+        unit.record("account.login", "account", account.id)
+    return account
+
+
+def load_account(session_id: str) -> Account | None:
+    """Flask-Login's loader: the id and the password epoch must both still match."""
+    account_id, _, epoch = (session_id or "").partition(":")
+    if not account_id.isdigit() or not epoch.isdigit() or int(account_id) >= 2**31:
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or not account.active or _epoch(account) != int(epoch):
+        return None
+    return account
+
+
+def _mail_password_link(unit: Unit, account: Account, *, setup: bool) -> bool:
+    language = supported_language(account.language)
+    recipient = Recipient(account.name, account.email, language, account.zone)
+    with force_locale(language):
+        subject = (gettext("Your coordinator account: choose a password") if setup
+                   else gettext("Reset your password"))
+    key = f"password:{account.id}:{_epoch(account)}:at:{unit.now.isoformat()}"
+    hours = (SETUP_LINK_SECONDS if setup else RESET_LINK_SECONDS) // 3600
+    message = build_message(
+        key=key, template="password_link", subject=subject, recipient=recipient,
+        sender=Sender("", None), now=unit.now,
+        context={"account": account, "link": password_link(account, setup=setup),
+                 "setup": setup, "hours": hours, "login": absolute_url("/login")})
+    return enqueue(unit.session, Envelope(key, "password-link", account.email, language,
+                                          account_id=account.id), message, unit.now)
+
+
+def request_password_reset(email: str, *, now: datetime) -> bool:
+    """Mail a reset link if the address has an active account. The page answers the same
+    either way, so nobody learns who has an account."""
+    ensure_aware(now, "now")
+    address = (email or "").strip().lower()[:254]
+    account = db.session.scalar(select(Account).where(func.lower(Account.email) == address,
+                                                      Account.active.is_(True)))
+    if account is None:
+        return False
+    with unit_of_work(Actor("password-reset-request"), now) as unit:
+        queued = _mail_password_link(unit, account, setup=False)
+        unit.record("account.reset_requested", "account", account.id)
+    return queued
+
+
+def create_account(*, email: str, name: str, role: Role | str, now: datetime, actor: Actor,
+                   country: str | None = None, committee: str | None = None,
+                   language: str = "en", zone: str = "UTC", phone: str | None = None) -> Account:
+    """Create an account and mail its first-time set-up link in the same transaction."""
+    ensure_aware(now, "now")
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise InvalidInput(gettext("Choose a role."), field="role") from exc
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput(gettext("Give a name of at most 200 characters."), field="name")
+    address = checked_email(email)
+    get_zone(zone)
+    if phone is not None and len(phone) > 40:
+        raise InvalidInput(gettext("The phone number is too long."), field="phone")
+    with unit_of_work(actor, now) as unit:
+        session = unit.session
+        if session.scalar(select(Account.id).where(func.lower(Account.email)
+                                                   == address.lower())) is not None:
+            raise Conflict(gettext("An account with this address already exists."),
+                           field="email")
+        the_country = the_committee = None
+        if role == Role.SPECIAL_COORDINATOR:
+            the_country = session.scalar(select(Country).where(Country.iso
+                                                               == (country or "").upper()))
+            if the_country is None:
+                raise InvalidInput(gettext("A special coordinator needs a country."),
+                                   field="country")
+        if role == Role.COMMITTEE_COORDINATOR:
+            the_committee = session.scalar(select(Committee).where(Committee.slug
+                                                                   == (committee or "")))
+            if the_committee is None:
+                raise InvalidInput(gettext("A committee coordinator needs a committee."),
+                                   field="committee")
+        account = Account(email=address, name=name, role=role, country=the_country,
+                          committee=the_committee, language=supported_language(language),
+                          zone=zone, phone=(phone or "").strip() or None, created_at=now)
+        session.add(account)
+        session.flush()
+        _mail_password_link(unit, account, setup=True)
+        unit.record("account.create", "account", account.id, role=role.value,
+                    country=country, committee=committee)
+    return account
+
+
+def set_active(account_id: int, active: bool, *, now: datetime, actor: Actor) -> Account:
+    with unit_of_work(actor, now) as unit:
+        account = unit.session.get(Account, account_id)
+        if account is None:
+            raise NotFound(f"No account {account_id}.")
+        if account.id == actor.account_id and not active:
+            raise Conflict(gettext("You cannot close your own account."), field="active")
+        account.active = active
+        unit.record("account.active", "account", account.id, active=active)
+    return account

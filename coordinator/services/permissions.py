@@ -1,0 +1,61 @@
+"""Who may change what: the secretariat everything, a coordinator only their own scope.
+
+Plain rules over accounts and series, so views, the API and tests ask the same questions.
+"""
+
+from __future__ import annotations
+
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.models import Account, Committee, Meeting, Role, Series
+
+# Kinds each role may create (besides the secretariat, who may create any).
+CREATABLE = {
+    Role.SPECIAL_COORDINATOR: (SeriesKind.NATIONAL, SeriesKind.EXTRAORDINARY),
+    Role.COMMITTEE_COORDINATOR: (SeriesKind.COMMITTEE, SeriesKind.EXTRAORDINARY),
+    Role.SECRETARIAT: tuple(SeriesKind),
+}
+
+
+def can_manage_series(account: Account | None, series: Series) -> bool:
+    if account is None or not account.is_active:
+        return False
+    if account.role == Role.SECRETARIAT or series.coordinator_id == account.id:
+        return True
+    if account.role == Role.SPECIAL_COORDINATOR:
+        return series.country_id is not None and series.country_id == account.country_id
+    if account.role == Role.COMMITTEE_COORDINATOR:
+        return series.committee_id is not None and series.committee_id == account.committee_id
+    return False
+
+
+def can_manage_meeting(account: Account | None, meeting: Meeting) -> bool:
+    return can_manage_series(account, meeting.series)
+
+
+def can_create(account: Account | None, kind: SeriesKind, country_iso: str | None,
+               committee_slug: str | None) -> bool:
+    """A coordinator schedules only their own kinds, for their own country or committee."""
+    if account is None or not account.is_active:
+        return False
+    if account.role == Role.SECRETARIAT:
+        return True
+    if kind not in CREATABLE.get(account.role, ()):
+        return False
+    if account.role == Role.SPECIAL_COORDINATOR:
+        return (account.country is not None and (country_iso or "").upper() == account.country.iso
+                and not committee_slug)
+    if account.role == Role.COMMITTEE_COORDINATOR:
+        return (account.committee is not None and committee_slug == account.committee.slug
+                and not country_iso)
+    return False
+
+
+def can_manage_committee(account: Account | None, committee: Committee) -> bool:
+    if account is None or not account.is_active:
+        return False
+    return account.role == Role.SECRETARIAT or (
+        account.role == Role.COMMITTEE_COORDINATOR and account.committee_id == committee.id)
+
+
+def is_secretariat(account: Account | None) -> bool:
+    return account is not None and account.is_active and account.role == Role.SECRETARIAT

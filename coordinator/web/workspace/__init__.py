@@ -1,0 +1,77 @@
+"""The coordinators' workspace: everything here needs a log-in, and changes stay in scope.
+
+Each module adds its views to the one blueprint; `guard` refuses anonymous visitors before
+any view runs, and views ask `coordinator.services.permissions` about the record itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request
+from flask_login import current_user
+
+from coordinator.extensions import db, login_manager
+from coordinator.models import Account
+from coordinator.services.accounts import actor_for
+from coordinator.services.permissions import is_secretariat
+from coordinator.services.unit import Actor
+
+bp = Blueprint("workspace", __name__, url_prefix="/workspace")
+
+
+@bp.before_request
+def guard():  # type: ignore[no-untyped-def]
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def me() -> Account:
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def actor() -> Actor:
+    return actor_for(me())
+
+
+def allowed(permitted: bool) -> None:
+    """403 for what is outside the account's scope (the record exists, the right does not)."""
+    if not permitted:
+        abort(403)
+
+
+def secretariat_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        allowed(is_secretariat(me()))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def get_or_404(model: type, ident: int) -> Any:
+    found = db.session.get(model, ident) if 0 < ident < 2**31 else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def done(message: str, target: str):  # type: ignore[no-untyped-def]
+    """After a change: say what happened and go back (post/redirect/get)."""
+    flash(message)
+    return redirect(target)
+
+
+def form_text(name: str, limit: int = 5000) -> str:
+    """A form field as text; over-long input is kept whole so the service can refuse it."""
+    return (request.form.get(name) or "").strip()[: limit + 1]
+
+
+def register_views() -> None:
+    from coordinator.web.workspace import (  # noqa: F401  (each module adds its routes)
+        dashboard,
+        registrations,
+    )
