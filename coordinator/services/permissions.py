@@ -5,6 +5,8 @@ Plain rules over accounts and series, so views, the API and tests ask the same q
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, or_, true
+
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.models import Account, Committee, Meeting, Role, Series
 
@@ -59,3 +61,15 @@ def can_manage_committee(account: Account | None, committee: Committee) -> bool:
 
 def is_secretariat(account: Account | None) -> bool:
     return account is not None and account.is_active and account.role == Role.SECRETARIAT
+
+
+def series_scope(account: Account) -> ColumnElement[bool]:
+    """The series an account may manage, as a condition for queries (lists, dashboards)."""
+    if account.role == Role.SECRETARIAT:
+        return true()
+    mine = Series.coordinator_id == account.id
+    if account.role == Role.SPECIAL_COORDINATOR and account.country_id is not None:
+        return or_(mine, Series.country_id == account.country_id)
+    if account.role == Role.COMMITTEE_COORDINATOR and account.committee_id is not None:
+        return or_(mine, Series.committee_id == account.committee_id)
+    return mine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import refresh
 
 from coordinator.cadence.zones import is_known_zone
@@ -45,9 +45,12 @@ def install_template_helpers(app: Flask) -> None:
 
     @app.before_request
     def forget_cached_locale() -> None:
-        # Flask-Babel caches the locale on `g`, which outlives a request when an app
-        # context was already pushed (CLI, tests); each request decides afresh.
+        # Flask-Babel caches the locale on `g`, Flask-WTF the CSRF token and Flask-Login
+        # the user, and `g` outlives a request when an app context was already pushed
+        # (CLI, tests): each request decides afresh.
         refresh()
+        g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+        g.pop("_login_user", None)
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]

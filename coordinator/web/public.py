@@ -1,22 +1,68 @@
-"""Public pages: what is scheduled, for anyone, in their language."""
+"""Public pages: what is scheduled, for anyone, in their language and time zone."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, request
+from babel import Locale
+from babel.dates import get_month_names
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale, gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from coordinator.cadence.compliance import AgendaState, PeriodState
 from coordinator.cadence.kinds import SeriesKind
-from coordinator.cadence.zones import utc_now
+from coordinator.cadence.periods import Period
+from coordinator.cadence.zones import is_known_zone, utc_now
 from coordinator.extensions import db
 from coordinator.models import Committee, Country, Meeting, Series, Suggestion
 from coordinator.present import KIND_LABELS, country_name, series_title
+from coordinator.services.public_pages import (
+    cadence_tracker,
+    committee_directory,
+    tracked_years,
+    zone_choices,
+)
 from coordinator.services.suggestions import window_open
+from coordinator.web.i18n import ZONE_COOKIE, select_timezone
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 50
+ZONE_COOKIE_AGE = 365 * 86400
+
+PERIOD_LABELS = {
+    PeriodState.HELD: lazy_gettext("Held"),
+    PeriodState.SCHEDULED: lazy_gettext("Scheduled"),
+    PeriodState.MISSED: lazy_gettext("Missed"),
+    PeriodState.DUE: lazy_gettext("Due"),
+}
+AGENDA_LABELS = {
+    AgendaState.ON_TIME: lazy_gettext("On time"),
+    AgendaState.LATE: lazy_gettext("Late"),
+    AgendaState.MISSING: lazy_gettext("Missing"),
+}  # pending agendas are not shown: nothing to say about them yet
+
+
+def visitor_zone() -> str | None:
+    """The zone asked for in this request (`?tz=`, empty to forget), or the remembered one."""
+    if "tz" in request.args:
+        asked = request.args["tz"]
+        return asked if asked and is_known_zone(asked) else None
+    return select_timezone()
+
+
+@bp.after_request
+def remember_zone(response: Response) -> Response:
+    # A visitor without JavaScript chooses a zone once, with the form; the cookie keeps it.
+    if "tz" in request.args:
+        asked = request.args["tz"]
+        if not asked:
+            response.delete_cookie(ZONE_COOKIE)
+        elif is_known_zone(asked):
+            response.set_cookie(ZONE_COOKIE, asked, max_age=ZONE_COOKIE_AGE, samesite="Lax",
+                                httponly=True)
+    return response
 
 
 @bp.get("/")
@@ -40,13 +86,14 @@ def home():  # type: ignore[no-untyped-def]
     if kind in {k.value for k in SeriesKind}:
         query = query.where(Series.kind == kind)
     meetings = db.session.scalars(query.limit(PAGE_SIZE)).all()
-    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
+    countries = sorted(db.session.scalars(select(Country)).all(), key=country_name)
     committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
                                                                Committee.id)).all()
     return render_template(
         "home.html", meetings=meetings, countries=countries, committees=committees,
         selected={"country": country, "committee": committee, "kind": kind},
         kinds=KIND_LABELS, country_name=country_name, series_title=series_title,
+        visitor_zone=visitor_zone(), zones=zone_choices(),
     )
 
 
@@ -55,16 +102,49 @@ def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     found = db.session.get(Meeting, meeting_id) if meeting_id < 2**31 else None
     if found is None:
         abort(404)
+    now = utc_now()
     # Outcomes are public once released; the proposer's organisation only with consent.
     outcomes = db.session.scalars(
         select(Suggestion).where(Suggestion.meeting_id == found.id,
                                  Suggestion.released_at.is_not(None))
         .order_by(Suggestion.decided_at, Suggestion.id)).all()
+    deadlines = found.deadlines
     return render_template("meeting.html", meeting=found, series_title=series_title,
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
-                           window_open=window_open(found, utc_now()))
+                           window_open=window_open(found, now),
+                           window_ahead=now < deadlines.suggestions_open,
+                           visitor_zone=visitor_zone(), zones=zone_choices())
+
+
+def period_name(period: Period) -> str:
+    """A quarter or half-year by its months in the reader's language: "Jan – Mar"."""
+    months = get_month_names("abbreviated", "stand-alone", get_locale() or Locale("en"))
+    last = period.index * period.months
+    return f"{months[last - period.months + 1]} – {months[last]}"
+
+
+def body_name(body: Country | Committee | None) -> str:
+    """Whom a row of the tracker is about, in the reader's language where CLDR has it."""
+    if isinstance(body, Country):
+        return country_name(body)
+    if isinstance(body, Committee):
+        return body.name_en
+    return gettext("Other meetings")
 
 
 @bp.get("/tracker")
 def tracker():  # type: ignore[no-untyped-def]
-    abort(404)  # placeholder until the cadence tracker lands
+    now = utc_now()
+    years = tracked_years(now)
+    year = request.args.get("year", default=now.year, type=int)
+    if year not in years:
+        year = now.year  # a mistyped or far-off year shows this one rather than an error
+    return render_template("tracker.html", tracker=cadence_tracker(year, now=now), years=years,
+                           period_labels=PERIOD_LABELS, agenda_labels=AGENDA_LABELS,
+                           period_name=period_name, body_name=body_name)
+
+
+@bp.get("/committees/representatives")
+def representatives():  # type: ignore[no-untyped-def]
+    return render_template("representatives.html", listings=committee_directory(),
+                           country_name=country_name)

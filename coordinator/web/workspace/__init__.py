@@ -72,6 +72,11 @@ def form_text(name: str, limit: int = 5000) -> str:
 
 def register_views() -> None:
     from coordinator.web.workspace import (  # noqa: F401  (each module adds its routes)
+        accounts,
+        committees,
         dashboard,
+        meetings,
+        outbox,
         registrations,
+        series,
     )

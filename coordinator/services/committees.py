@@ -1,0 +1,93 @@
+"""Recommendation 4: each committee has a designated CSO representative."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.cadence.zones import ensure_aware
+from coordinator.i18n import supported_language
+from coordinator.links import absolute_url
+from coordinator.mail.compose import Recipient, Sender, build_message
+from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.models import (
+    Account,
+    Committee,
+    Contact,
+    Participant,
+    ParticipantRole,
+    RegistrationState,
+    Role,
+    Series,
+)
+from coordinator.services import invitations
+from coordinator.services.errors import Conflict, NotFound
+from coordinator.services.unit import Actor, Unit, unit_of_work
+
+
+def committee_coordinators(unit: Unit, committee: Committee) -> list[Account]:
+    return list(unit.session.scalars(select(Account).where(
+        Account.committee_id == committee.id, Account.role == Role.COMMITTEE_COORDINATOR,
+        Account.active.is_(True)).order_by(Account.id)))
+
+
+def designate_representative(committee_id: int, contact_id: int, *, now: datetime,
+                             actor: Actor) -> Committee:
+    """Name the committee's CSO representative: they are invited to every briefing of the
+    committee and receive the committee coordinators' contact details, in one transaction."""
+    ensure_aware(now, "now")
+    with unit_of_work(actor, now) as unit:
+        session = unit.session
+        committee = session.get(Committee, committee_id)
+        if committee is None:
+            raise NotFound(f"No committee {committee_id}.")
+        contact = session.get(Contact, contact_id)
+        if contact is None or not contact.active:
+            raise NotFound(f"No contact {contact_id}.")
+        if contact.organisation.registration_state != RegistrationState.APPROVED:
+            raise Conflict(gettext("Only a contact of an approved organisation can represent "
+                                   "civil society."), field="contact")
+        if committee.representative_contact_id == contact.id:
+            raise Conflict(gettext("This person is already the representative."),
+                           field="contact")
+        previous = committee.representative_contact_id
+        committee.representative_contact_id = contact.id
+        briefings = session.scalars(select(Series).where(
+            Series.committee_id == committee.id, Series.kind == SeriesKind.COMMITTEE,
+            Series.active.is_(True))).all()
+        for series in briefings:
+            exists = session.scalar(select(Participant.id).where(
+                Participant.series_id == series.id, Participant.contact_id == contact.id))
+            if exists is None:
+                session.add(Participant(series=series, contact=contact,
+                                        role=ParticipantRole.REPRESENTATIVE, created_at=now))
+        session.flush()
+        for series in briefings:
+            for meeting in series.meetings:
+                if not meeting.cancelled and meeting.end_at > now:
+                    invitations.send_invitations(unit, meeting)
+        _introduce(unit, committee, contact)
+        unit.record("committee.representative", "committee", committee.id,
+                    contact=contact.id, previous=previous)
+    return committee
+
+
+def _introduce(unit: Unit, committee: Committee, contact: Contact) -> None:
+    """Tell the representative who coordinates the committee and how to reach them."""
+    language = supported_language(contact.language)
+    coordinators = committee_coordinators(unit, committee)
+    with force_locale(language):
+        subject = gettext("You represent civil society on the committee: %(name)s",
+                          name=committee.name_en)
+    key = f"representative:committee:{committee.id}:contact:{contact.id}:at:{unit.now.isoformat()}"
+    message = build_message(
+        key=key, template="representative", subject=subject,
+        recipient=Recipient(contact.name, contact.email, language, contact.zone),
+        sender=Sender("", None), now=unit.now,
+        context={"committee": committee, "contact": contact, "coordinators": coordinators,
+                 "directory": absolute_url("/committees/representatives")})
+    enqueue(unit.session, Envelope(key, "representative", contact.email, language,
+                                   contact_id=contact.id), message, unit.now)

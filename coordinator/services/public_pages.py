@@ -1,0 +1,166 @@
+"""What the public pages read beyond one query: zones to offer, the tracker, the directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coordinator.cadence.compliance import AgendaState, Cell
+from coordinator.cadence.kinds import KIND_RULES, SeriesKind
+from coordinator.cadence.periods import Period, periods_of_year
+from coordinator.cadence.zones import is_known_zone
+from coordinator.extensions import db
+from coordinator.models import (
+    Committee,
+    CommitteeMember,
+    Contact,
+    Country,
+    Meeting,
+    Organisation,
+    RegistrationState,
+    Series,
+)
+from coordinator.present import country_name
+from coordinator.services.compliance import compliance_report
+
+# The Declaration was signed in June 2022; nothing to track before. Two years ahead is as
+# far as series are materialised and as far as anyone plans.
+FIRST_TRACKED_YEAR = 2022
+YEARS_AHEAD = 2
+
+
+def tracked_years(now: datetime) -> range:
+    """The years the tracker answers for: from the Declaration to two years ahead."""
+    return range(FIRST_TRACKED_YEAR, now.year + YEARS_AHEAD + 1)
+
+
+def zone_choices() -> list[str]:
+    """UTC and every zone of the seeded countries, for visitors to show times in."""
+    zones: set[str] = set()
+    for listed in db.session.scalars(select(Country.zones)):
+        zones.update(z for z in listed or () if is_known_zone(z))
+    zones.discard("UTC")
+    return ["UTC", *sorted(zones)]
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    """One country's quarters or one committee's half-years."""
+
+    body: Country | Committee
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """A published agenda and how long before its meeting it came out."""
+
+    meeting_id: int
+    day: date  # the meeting's date in its own zone
+    state: AgendaState
+    lead_days: int
+
+
+@dataclass
+class AgendaSummary:
+    """A country's or committee's agendas of the year; `body` None for the other meetings."""
+
+    body: Country | Committee | None
+    published: list[AgendaLine] = field(default_factory=list)
+    late: int = 0
+    missing: int = 0
+
+
+@dataclass(frozen=True)
+class Tracker:
+    year: int
+    quarters: list[Period]
+    halves: list[Period]
+    countries: list[TrackerRow]
+    committees: list[TrackerRow]
+    agendas: list[AgendaSummary]
+    days: dict[int, date]  # meeting id -> its date in its own zone, for links in cells
+
+
+def cadence_tracker(year: int, *, now: datetime) -> Tracker:
+    """The compliance report of `year` with the names, dates and groupings a page shows."""
+    report = compliance_report(year, now=now)
+    countries = {c.iso: c for c in db.session.scalars(
+        select(Country).where(Country.iso.in_(list(report.countries))))}
+    committees = {c.slug: c for c in db.session.scalars(
+        select(Committee).where(Committee.slug.in_(list(report.committees))))}
+    ids = {i for table in (report.countries, report.committees)
+           for cells in table.values() for cell in cells for i in cell.meeting_ids}
+    ids.update(record.meeting_id for record in report.agendas)
+    meetings = {m.id: m for m in db.session.scalars(
+        select(Meeting).where(Meeting.id.in_(list(ids)))
+        .options(joinedload(Meeting.series).joinedload(Series.country),
+                 joinedload(Meeting.series).joinedload(Series.committee)))} if ids else {}
+
+    country_rows = sorted(
+        (TrackerRow(countries[iso], cells) for iso, cells in report.countries.items()),
+        key=lambda row: country_name(row.body))  # type: ignore[arg-type]
+    committee_rows = [TrackerRow(committees[slug], cells)
+                      for slug, cells in report.committees.items()]
+
+    # Agendas grouped by whom the meeting belongs to: the grid's order, then the rest.
+    order: list[Country | Committee | None] = [row.body for row in country_rows]
+    order += [row.body for row in committee_rows]
+    summaries: dict[int, AgendaSummary] = {}
+    for record in report.agendas:
+        meeting = meetings.get(record.meeting_id)
+        if meeting is None:
+            continue
+        body = meeting.series.country or meeting.series.committee
+        if body not in order:
+            order.append(body)
+        summary = summaries.setdefault(order.index(body), AgendaSummary(body))
+        if record.state == AgendaState.LATE:
+            summary.late += 1
+        elif record.state == AgendaState.MISSING:
+            summary.missing += 1
+        if record.lead_days is not None:
+            summary.published.append(AgendaLine(meeting.id, meeting.start_local.date(),
+                                                record.state, round(record.lead_days)))
+    return Tracker(
+        year=year,
+        quarters=periods_of_year(year, KIND_RULES[SeriesKind.NATIONAL].period_months or 3),
+        halves=periods_of_year(year, KIND_RULES[SeriesKind.COMMITTEE].period_months or 6),
+        countries=country_rows,
+        committees=committee_rows,
+        agendas=[summaries[i] for i in sorted(summaries)],
+        days={i: m.start_local.date() for i, m in meetings.items()},
+    )
+
+
+@dataclass(frozen=True)
+class CommitteeListing:
+    committee: Committee
+    representative: Contact | None
+    leads: list[Country]
+
+
+def committee_directory() -> list[CommitteeListing]:
+    """Each committee with its CSO representative (recommendation 4) and lead countries."""
+    committees = db.session.scalars(
+        select(Committee).order_by(Committee.pillar, Committee.id)
+        .options(joinedload(Committee.representative).joinedload(Contact.organisation),
+                 selectinload(Committee.members).joinedload(CommitteeMember.country))
+    ).unique().all()
+    listings = []
+    for committee in committees:
+        contact: Contact | None = committee.representative
+        # Published only while the person is active and their organisation approved:
+        # an address is never shown for a registration still under review or declined.
+        if contact is not None and not _public(contact.organisation, contact):
+            contact = None
+        leads = sorted(committee.lead_countries, key=country_name)
+        listings.append(CommitteeListing(committee, contact, leads))
+    return listings
+
+
+def _public(organisation: Organisation, contact: Contact) -> bool:
+    return contact.active and organisation.registration_state == RegistrationState.APPROVED

@@ -1,0 +1,72 @@
+"""Accounts (secretariat): opening one mails its set-up link; closing one ends its sessions."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.models import Account, Committee, Country, Role
+from coordinator.present import country_name
+from coordinator.services import accounts as service
+from coordinator.services.errors import InvalidInput
+from coordinator.web.workspace import actor, bp, done, get_or_404, secretariat_only
+from coordinator.web.workspace.forms import text
+from coordinator.web.workspace.series import known_zones
+
+
+def _page(form=None, error: InvalidInput | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
+    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
+                                                               Committee.id)).all()
+    roles = [(Role.SPECIAL_COORDINATOR.value, gettext("Special coordinator (a country)")),
+             (Role.COMMITTEE_COORDINATOR.value, gettext("Committee coordinator")),
+             (Role.SECRETARIAT.value, gettext("Secretariat"))]
+    return render_template(
+        "workspace/accounts.html", role_names=dict(roles), roles=roles,
+        accounts=db.session.scalars(select(Account).order_by(Account.role, Account.name)).all(),
+        form=form or {"language": "es", "zone": "UTC"}, error=error,
+        countries=[(c.iso, country_name(c)) for c in countries],
+        committees=[(c.slug, c.name_en) for c in committees],
+        languages=list(LANGUAGE_NAMES.items()), zones=[(z, z) for z in known_zones()],
+    ), status
+
+
+@bp.get("/accounts")
+@secretariat_only
+def accounts():  # type: ignore[no-untyped-def]
+    return _page()
+
+
+@bp.post("/accounts")
+@secretariat_only
+def account_create():  # type: ignore[no-untyped-def]
+    form = request.form
+    try:
+        created = service.create_account(
+            email=text(form, "email", 254) or "", name=text(form, "name", 200) or "",
+            role=form.get("role", ""), country=text(form, "country", 2),
+            committee=text(form, "committee", 80), language=form.get("language", "en"),
+            zone=text(form, "zone", 64) or "UTC", phone=text(form, "phone", 40),
+            now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _page(form, exc, 422)
+    return done(gettext("Account opened; %(email)s received a link to choose a password.",
+                        email=created.email), url_for("workspace.accounts"))
+
+
+@bp.post("/accounts/<int:account_id>/active")
+@secretariat_only
+def account_active(account_id: int):  # type: ignore[no-untyped-def]
+    account = get_or_404(Account, account_id)
+    active = request.form.get("active") == "1"
+    try:
+        service.set_active(account.id, active, now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        return done(exc.message, url_for("workspace.accounts"))
+    return done(gettext("Account reopened.") if active else gettext("Account closed."),
+                url_for("workspace.accounts"))

@@ -1,0 +1,49 @@
+"""Committees: designating each one's CSO representative."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import Committee, Contact, Organisation, RegistrationState
+from coordinator.services import permissions
+from coordinator.services.committees import designate_representative
+from coordinator.services.errors import InvalidInput
+from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+
+
+def _page(error: InvalidInput | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    account = me()
+    committees = [c for c in db.session.scalars(select(Committee).order_by(
+        Committee.pillar, Committee.id)) if permissions.can_manage_committee(account, c)]
+    contacts = db.session.scalars(
+        select(Contact).join(Contact.organisation)
+        .where(Organisation.registration_state == RegistrationState.APPROVED,
+               Contact.active.is_(True))
+        .order_by(Organisation.name, Contact.name)).all()
+    return render_template("workspace/committees.html", committees=committees,
+                           contacts=contacts, error=error), status
+
+
+@bp.get("/committees")
+def committees():  # type: ignore[no-untyped-def]
+    return _page()
+
+
+@bp.post("/committees/<int:committee_id>/representative")
+def representative(committee_id: int):  # type: ignore[no-untyped-def]
+    committee = get_or_404(Committee, committee_id)
+    allowed(permissions.can_manage_committee(me(), committee))
+    contact = request.form.get("contact", "")
+    try:
+        if not contact.isdigit():
+            raise InvalidInput(gettext("Choose a person from the list."), field="contact")
+        designate_representative(committee.id, int(contact), now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _page(exc, 422)
+    return done(gettext("The representative is designated and informed."),
+                url_for("workspace.committees"))

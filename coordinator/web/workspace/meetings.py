@@ -1,0 +1,204 @@
+"""One meeting: move or cancel it, build and publish its agenda, moderate its suggestions."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.models import AgendaItem, ItemKind, Meeting, Suggestion, SuggestionState
+from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
+from coordinator.services import agenda, permissions
+from coordinator.services import suggestions as moderation
+from coordinator.services.errors import InvalidInput
+from coordinator.services.meetings import cancel_meeting, move_meeting
+from coordinator.services.rsvp import rsvp_summary
+from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+from coordinator.web.workspace.forms import a_moment, a_number, a_zone, text
+from coordinator.web.workspace.series import known_zones
+
+
+def _manageable(meeting_id: int) -> Meeting:
+    meeting = get_or_404(Meeting, meeting_id)
+    allowed(permissions.can_manage_meeting(me(), meeting))
+    return meeting
+
+
+def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,  # type: ignore[no-untyped-def]
+          status: int = 200):
+    local = meeting.start_local
+    pending = db.session.scalars(select(Suggestion).where(
+        Suggestion.meeting_id == meeting.id, Suggestion.state == SuggestionState.SUBMITTED)
+        .order_by(Suggestion.created_at, Suggestion.id)).all()
+    decided = db.session.scalars(select(Suggestion).where(
+        Suggestion.meeting_id == meeting.id, Suggestion.decided_at.is_not(None))
+        .order_by(Suggestion.decided_at)).all()
+    return render_template(
+        "workspace/meeting.html", meeting=meeting, title=series_title(meeting.series),
+        kinds=KIND_LABELS, items=agenda.draft_items(meeting, db.session),
+        item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=pending,
+        decided=decided, held=[s for s in decided if s.released_at is None],
+        rsvp=rsvp_summary(meeting.id), zones=[(z, z) for z in known_zones()], error=error,
+        form=form or {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
+                      "zone": meeting.zone,
+                      "duration": str(int((meeting.end_at - meeting.start_at)
+                                          .total_seconds() // 60)),
+                      "kind": ItemKind.DISCUSSION.value, "item_duration": "15"},
+    ), status
+
+
+def _back(meeting: Meeting, message: str):  # type: ignore[no-untyped-def]
+    return done(message, url_for("workspace.meeting", meeting_id=meeting.id))
+
+
+def _refused(meeting: Meeting, exc: InvalidInput):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return _page(meeting, error=exc, form=request.form, status=422)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _page(_manageable(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/move")
+def meeting_move(meeting_id: int):  # type: ignore[no-untyped-def]
+    found = _manageable(meeting_id)
+    try:
+        zone = a_zone(request.form)
+        move_meeting(found.id, a_moment(request.form, zone), now=utc_now(), actor=actor(),
+                     zone=zone, duration_minutes=a_number(request.form, "duration", low=1,
+                                                          high=1440),
+                     reason=text(request.form, "reason", 2000))
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("The meeting is moved; participants get the updated "
+                                "invitation."))
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+def meeting_cancel(meeting_id: int):  # type: ignore[no-untyped-def]
+    found = _manageable(meeting_id)
+    try:
+        cancel_meeting(found.id, now=utc_now(), actor=actor(),
+                       reason=text(request.form, "reason", 2000))
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("The meeting is cancelled; participants are told."))
+
+
+def _item_fields() -> dict:
+    form = request.form
+    return {"kind": form.get("kind") or "", "title": text(form, "title", 200) or "",
+            "presenter": text(form, "presenter", 200),
+            "duration": a_number(form, "item_duration", 15, low=1, high=480),
+            "language": form.get("language") or None}
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda")
+def agenda_add(meeting_id: int):  # type: ignore[no-untyped-def]
+    found = _manageable(meeting_id)
+    try:
+        agenda.add_item(found.id, now=utc_now(), actor=actor(), **_item_fields())
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("Item added to the draft."))
+
+
+def _item(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
+    found = _manageable(meeting_id)
+    item = get_or_404(AgendaItem, item_id)
+    if item.meeting_id != found.id:
+        abort(404)
+    return found, item
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
+def agenda_move(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    found, item = _item(meeting_id, item_id)
+    step = -1 if request.form.get("direction") == "up" else 1
+    try:
+        agenda.move_item(item.id, item.position + step, now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("Order changed."))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit")
+def agenda_edit(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    found, item = _item(meeting_id, item_id)
+    try:
+        agenda.update_item(item.id, now=utc_now(), actor=actor(), **_item_fields())
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("Item saved."))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove")
+def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    found, item = _item(meeting_id, item_id)
+    try:
+        agenda.remove_item(item.id, now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("Item removed."))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/publish")
+def agenda_publish(meeting_id: int):  # type: ignore[no-untyped-def]
+    found = _manageable(meeting_id)
+    try:
+        agenda.publish_agenda(found.id, now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("The agenda is published and sent to the participants."))
+
+
+@bp.post("/meetings/<int:meeting_id>/outcomes")
+def release(meeting_id: int):  # type: ignore[no-untyped-def]
+    found = _manageable(meeting_id)
+    count = moderation.release_outcomes(found.id, now=utc_now(), actor=actor())
+    return _back(found, gettext("%(n)s outcomes announced.", n=count))
+
+
+# --- moderation -------------------------------------------------------------------------
+
+@bp.get("/suggestions")
+def suggestions():  # type: ignore[no-untyped-def]
+    """The moderation queue: every topic waiting for a decision, in the account's scope."""
+    waiting = db.session.scalars(
+        select(Suggestion).join(Suggestion.meeting).join(Meeting.series)
+        .where(Suggestion.state == SuggestionState.SUBMITTED,
+               permissions.series_scope(me()), Meeting.end_at > utc_now())
+        .order_by(Meeting.start_at, Suggestion.created_at)).all()
+    return render_template("workspace/suggestions.html", waiting=waiting,
+                           series_title=series_title)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/decide")
+def decide(suggestion_id: int):  # type: ignore[no-untyped-def]
+    suggestion = get_or_404(Suggestion, suggestion_id)
+    found = suggestion.meeting
+    allowed(permissions.can_manage_meeting(me(), found))
+    action = request.form.get("decision")
+    reason = text(request.form, "reason", 2000)
+    now, who = utc_now(), actor()
+    try:
+        if action == "accept":
+            moderation.accept_suggestion(suggestion.id, now=now, actor=who, reason=reason)
+        elif action == "decline":
+            moderation.decline_suggestion(suggestion.id, reason=reason or "", now=now, actor=who)
+        elif action == "defer":
+            moderation.defer_suggestion(suggestion.id, now=now, actor=who, reason=reason)
+        elif action == "merge":
+            into = a_number(request.form, "into", low=1, high=2**31 - 1)
+            moderation.merge_suggestion(suggestion.id, into, now=now, actor=who, reason=reason)
+        else:
+            raise InvalidInput(gettext("Choose a decision."), field="decision")
+    except InvalidInput as exc:
+        return _refused(found, exc)
+    return _back(found, gettext("Decision saved."))
+

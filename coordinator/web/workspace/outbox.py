@@ -1,0 +1,44 @@
+"""The outbox: sent, queued and failed mail with the server's reason; resending."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import gettext
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import OutboxMessage, OutboxState
+from coordinator.services import outbox as service
+from coordinator.services.errors import InvalidInput
+from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+
+PAGE = 50
+
+
+@bp.get("/outbox")
+def outbox():  # type: ignore[no-untyped-def]
+    query = service.visible_messages(me())
+    state = request.args.get("state", "")
+    page = max(1, min(int(request.args.get("page", "1")) if request.args.get(
+        "page", "1").isdigit() else 1, 10_000))
+    counts = service.counts(query)
+    if state in counts:
+        query = query.where(OutboxMessage.state == state)
+    rows = db.session.scalars(query.order_by(OutboxMessage.created_at.desc(),
+                                             OutboxMessage.id.desc())
+                              .limit(PAGE + 1).offset((page - 1) * PAGE)).all()
+    return render_template("workspace/outbox.html", rows=rows[:PAGE], more=len(rows) > PAGE,
+                           page=page, state=state, counts=counts)
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+def outbox_resend(message_id: int):  # type: ignore[no-untyped-def]
+    message = get_or_404(OutboxMessage, message_id)
+    allowed(db.session.scalar(service.visible_messages(me()).where(
+        OutboxMessage.id == message.id).with_only_columns(OutboxMessage.id)) is not None)
+    try:
+        service.resend(message.id, now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        return done(exc.message, url_for("workspace.outbox", state=OutboxState.FAILED.value))
+    return done(gettext("The message is queued again."),
+                url_for("workspace.outbox", state=OutboxState.FAILED.value))

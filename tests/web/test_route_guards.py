@@ -1,0 +1,194 @@
+"""Every route that changes state refuses anonymous visitors, accounts outside its scope,
+and requests without a CSRF token; and a refused request changes nothing.
+
+The routes are read from the app's URL map, so a new route is covered (or fails the
+test until someone says how to reach it) without anyone remembering to add it here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.extensions import db
+from coordinator.models import (
+    AgendaItem,
+    Committee,
+    Contact,
+    Organisation,
+    OutboxMessage,
+    OutboxState,
+    RegistrationState,
+    Role,
+    Scope,
+    Suggestion,
+)
+from coordinator.services.agenda import add_item
+from coordinator.services.series import SeriesInput, schedule_series
+from coordinator.services.unit import Actor
+from tests.web.people import csrf_of, log_in, make_account
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+# Public doors: no account by design. Each is guarded by a personal signed token or is a
+# form anyone may send (log-in, registration, asking for a link), and all need CSRF.
+PUBLIC = {
+    "rsvp.answer", "feeds.request_private", "feeds.manage_private", "suggest.page",
+    "suggest.renew", "proposals.ask", "proposals.write", "auth.login", "auth.logout",
+    "auth.forgot", "auth.choose", "registration.criteria", "registration.renew",
+    "registration.form", "registration.confirm",
+}
+
+
+def _world() -> dict[str, int]:
+    """Records of Guatemala's scope, which a Mexican coordinator must not touch."""
+    secretariat = make_account(Role.SECRETARIAT, email="sec@example.org")
+    make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT")
+    make_account(Role.SPECIAL_COORDINATOR, email="mx@example.org", country="MX")
+    series = schedule_series(SeriesInput(kind=SeriesKind.NATIONAL, country="GT",
+                                         first_date=date(2026, 12, 15), start_time=time(10),
+                                         zone="America/Guatemala"),
+                             now=NOW, actor=Actor.cli())
+    meeting = series.meetings[0]
+    item = add_item(meeting.id, now=NOW, actor=Actor.cli(), kind="discussion", title="Item")
+    organisation = Organisation(name="Red GT", scope=Scope.NATIONAL, kinds=["advocacy"],
+                                led_by=[], languages=["es"],
+                                registration_state=RegistrationState.VERIFIED, created_at=NOW)
+    contact = Contact(organisation=organisation, name="Ana", email="ana@example.org",
+                      language="es", zone="America/Guatemala", created_at=NOW)
+    db.session.add_all([organisation, contact])
+    db.session.flush()
+    suggestion = Suggestion(meeting_id=meeting.id, contact_id=contact.id, form_key="k",
+                            title="Topic", language="es", created_at=NOW, updated_at=NOW)
+    failed = OutboxMessage(key="failed:1", kind="invitation", recipient="ana@example.org",
+                           language="es", subject="s", message_id="<m@x>", body="b",
+                           meeting_id=meeting.id, state=OutboxState.FAILED,
+                           next_attempt_at=NOW, created_at=NOW, last_error="550 no")
+    db.session.add_all([suggestion, failed])
+    db.session.commit()
+    committee = db.session.scalar(sa.select(Committee).order_by(Committee.id))
+    return {"series_id": series.id, "meeting_id": meeting.id, "item_id": item.id,
+            "suggestion_id": suggestion.id, "message_id": failed.id,
+            "committee_id": committee.id, "account_id": secretariat.id,
+            "organisation_id": organisation.id, "registration_id": organisation.id,
+            "org_id": organisation.id}
+
+
+# What an in-scope coordinator would send: enough for a route to act if it let them.
+PAYLOADS = {
+    "workspace.series_new": {"kind": "national", "country": "GT", "first_date": "2027-02-01",
+                             "start_time": "10:00", "zone": "America/Guatemala",
+                             "action": "save"},
+    "workspace.series_rule": {"effective_from": "2027-01-01", "start_time": "11:00",
+                              "zone": "America/Guatemala", "duration": "90",
+                              "rrule": "FREQ=MONTHLY;INTERVAL=3", "action": "save"},
+    "workspace.meeting_move": {"date": "2026-12-16", "time": "10:00",
+                               "zone": "America/Guatemala", "duration": "90"},
+    "workspace.agenda_add": {"kind": "discussion", "title": "New", "item_duration": "15"},
+    "workspace.decide": {"decision": "decline", "reason": "no"},
+    "workspace.decline_registration": {"reason": "no"},
+    "workspace.account_create": {"email": "new@example.org", "name": "New",
+                                 "role": "secretariat"},
+    "workspace.account_active": {"active": "0"},
+}
+
+
+def _state_changing_rules(app):  # type: ignore[no-untyped-def]
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.methods & STATE_CHANGING and rule.endpoint != "static"]
+
+
+def _url(rule, ids: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+    missing = [arg for arg in rule.arguments if arg not in ids and arg != "token"]
+    assert not missing, f"say how to reach {rule.endpoint}: no value for {missing}"
+    values = {arg: ids.get(arg, "not-a-token") for arg in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _footprint() -> tuple:
+    """Everything a refused request could have written."""
+    tables = [t for t in db.metadata.sorted_tables
+              if t.name not in ("data_version", "audit_entries")]
+    counts = tuple(db.session.scalar(sa.select(sa.func.count()).select_from(t))
+                   for t in tables)
+    # Logging in is recorded; nothing else may be.
+    audit = db.session.scalar(sa.text(
+        "SELECT count(*) FROM audit_entries WHERE action <> 'account.login'"))
+    meeting_state = tuple(db.session.execute(sa.text(
+        "SELECT id, start_at, status, sequence FROM meetings ORDER BY id")).all())
+    org_state = tuple(db.session.execute(sa.text(
+        "SELECT id, registration_state FROM organisations ORDER BY id")).all())
+    outbox_state = tuple(db.session.execute(sa.text(
+        "SELECT id, state FROM outbox ORDER BY id")).all())
+    active = tuple(db.session.execute(sa.text(
+        "SELECT id, active FROM accounts ORDER BY id")).all())
+    items = tuple(db.session.execute(sa.text(
+        "SELECT id, position, title FROM agenda_items ORDER BY id")).all())
+    return counts, audit, meeting_state, org_state, outbox_state, active, items
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_state_changing_route_refuses_the_wrong_caller(seeded) -> None:
+    app = seeded
+    ids = _world()
+    rules = _state_changing_rules(app)
+    workspace = [r for r in rules if r.endpoint.startswith("workspace.")]
+    unknown = [r.endpoint for r in rules
+               if not r.endpoint.startswith("workspace.") and r.endpoint not in PUBLIC]
+    assert not unknown, f"new state-changing routes need a guard decision: {unknown}"
+    assert len(workspace) >= 15
+    before = _footprint()
+
+    anonymous = app.test_client()
+    for rule in workspace:
+        url = _url(rule, ids)
+        token = csrf_of(anonymous)
+        answer = anonymous.post(url, data={**PAYLOADS.get(rule.endpoint, {}),
+                                           "csrf_token": token})
+        assert answer.status_code == 302, (rule.endpoint, answer.status_code)
+        assert answer.headers["Location"].startswith("/login"), rule.endpoint
+
+    outsider = app.test_client()
+    log_in(outsider, "mx@example.org")
+    for rule in workspace:
+        token = csrf_of(outsider, "/workspace/")
+        answer = outsider.post(_url(rule, ids), data={**PAYLOADS.get(rule.endpoint, {}),
+                                                      "csrf_token": token})
+        assert answer.status_code == 403, (rule.endpoint, answer.status_code)
+
+    insider = app.test_client()
+    log_in(insider, "sec@example.org")
+    for rule in rules:
+        answer = insider.post(_url(rule, ids), data=PAYLOADS.get(rule.endpoint, {}))
+        assert answer.status_code == 400, (rule.endpoint, answer.status_code)
+        assert "expired or was sent from another site" in answer.get_data(as_text=True)
+
+    assert _footprint() == before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_same_requests_succeed_for_the_coordinator_in_scope(seeded) -> None:
+    """The refusals above are about the caller: the right coordinator gets through."""
+    ids = _world()
+    insider = seeded.test_client()
+    log_in(insider, "gt@example.org")
+    token = csrf_of(insider, "/workspace/")
+    moved = insider.post(f"/workspace/meetings/{ids['meeting_id']}/move",
+                         data={**PAYLOADS["workspace.meeting_move"], "csrf_token": token})
+    assert moved.status_code == 302
+    added = insider.post(f"/workspace/meetings/{ids['meeting_id']}/agenda",
+                         data={**PAYLOADS["workspace.agenda_add"], "csrf_token": token})
+    assert added.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(AgendaItem.id))) == 2
+
+
+@pytest.mark.parametrize("path", ["/workspace/", "/workspace/series", "/workspace/outbox",
+                                  "/workspace/accounts"])
+def test_workspace_pages_need_a_log_in(seeded, path: str) -> None:
+    answer = seeded.test_client().get(path)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
