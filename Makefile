@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 INSTANCE := instance
 
-.PHONY: run test lint bench install install-test translations compile-translations setup clean
+.PHONY: run test lint bench install install-test translations compile-translations setup clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { echo "Python venv missing: installing python3-venv"; \
@@ -21,7 +21,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 install: $(VENV)/.installed compile-translations
-install-test: $(VENV)/.installed-test compile-translations
+install-test: $(VENV)/.installed-test compile-translations browser
+
+# Browser tests drive Debian's Chromium through playwright (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@[ -x $(CHROMIUM) ] || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  --no-install-recommends chromium chromium-driver fonts-dejavu-core; }
 
 compile-translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations

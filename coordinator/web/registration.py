@@ -1,12 +1,136 @@
-"""Public CSO registration (placeholder until the registration work lands)."""
+"""Public CSO registration: the published criteria with the form, and the mailed link.
+
+No JavaScript: a refused form comes back with every answer kept and each problem next to
+its field; the confirmation link works on any phone.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import unicodedata
+from typing import Any
+
+from babel.dates import get_timezone_location
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db, limiter
+from coordinator.i18n import LANGUAGE_NAMES, supported_language
+from coordinator.links import BadLink, ExpiredLink
+from coordinator.models import Country, RegistrationState
+from coordinator.present import country_name
+from coordinator.services.registration import (
+    FIELDS,
+    KIND_LABELS,
+    LED_BY_LABELS,
+    LINK_SECONDS,
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MAX_WEBSITE,
+    SCOPE_LABELS,
+    STATE_LABELS,
+    RegistrationRefused,
+    confirm_registration,
+    register_organisation,
+    renew_confirmation,
+    zones_of,
+)
+from coordinator.web.limits import per_link
 
 bp = Blueprint("registration", __name__)
 
+LISTS = ("kinds", "led_by", "countries", "languages")
+KEEP = 20000  # what a refused form gives back: all of any sensible answer
 
-@bp.get("/register")
+
+def _sort_key(text: str) -> str:
+    """Alphabetical for a reader: Équateur among the E, not after Z."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _city(zone: str) -> str:
+    try:
+        return str(get_timezone_location(zone, locale=get_locale(), return_city=True))
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _countries() -> list[tuple[Country, str]]:
+    named = [(c, country_name(c)) for c in db.session.scalars(select(Country))]
+    return sorted(named, key=lambda pair: _sort_key(pair[1]))
+
+
+def _submitted() -> dict[str, Any]:
+    """The form as typed, whole, so a refusal loses nothing."""
+    values: dict[str, Any] = {f: (request.form.get(f) or "")[:KEEP]
+                              for f in FIELDS if f not in LISTS}
+    values.update({f: [v[:100] for v in request.form.getlist(f)[:50]] for f in LISTS})
+    values["consent"] = request.form.get("consent") == "yes"
+    return values
+
+
+def _blank() -> dict[str, Any]:
+    values: dict[str, Any] = {f: "" for f in FIELDS}
+    values.update({f: [] for f in LISTS})
+    values.update(consent=False, contact_language=supported_language(str(get_locale())))
+    return values
+
+
+def _page(values: dict[str, Any], errors: dict[str, str], status: int):  # type: ignore[no-untyped-def]
+    countries = _countries()
+    zones = [(name, [(zone, _city(zone)) for zone in zones_of(country)])
+             for country, name in countries]
+    return render_template(
+        "registration/criteria.html", values=values, errors=errors, countries=countries,
+        zones=zones, scopes=SCOPE_LABELS, kinds=KIND_LABELS, led_by=LED_BY_LABELS,
+        languages=LANGUAGE_NAMES, days=LINK_SECONDS // 86400, max_name=MAX_NAME,
+        max_description=MAX_DESCRIPTION, max_website=MAX_WEBSITE), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+# Only accepted forms count: someone correcting mistakes on a phone is never locked out.
+@limiter.limit("5/minute;50/day", methods=["POST"],
+               deduct_when=lambda response: response.status_code < 400)
 def criteria():  # type: ignore[no-untyped-def]
-    return render_template("error.html", status=404, message=None), 404
+    if request.method == "POST":
+        values = _submitted()
+        try:
+            register_organisation(values, now=utc_now())
+        except RegistrationRefused as exc:
+            return _page(values, exc.errors, 422)
+        # The same answer whether or not the address was already registered.
+        return redirect(url_for("registration.sent"), code=303)
+    return _page(_blank(), {}, 200)
+
+
+@bp.get("/register/sent")
+def sent():  # type: ignore[no-untyped-def]
+    return render_template("registration/sent.html", days=LINK_SECONDS // 86400)
+
+
+@bp.get("/register/confirm/<token>")
+def confirm(token: str):  # type: ignore[no-untyped-def]
+    try:
+        organisation = confirm_registration(token, now=utc_now())
+    except ExpiredLink:
+        return render_template("registration/link_problem.html", problem="expired",
+                               token=token), 410
+    except BadLink:
+        return render_template("registration/link_problem.html", problem="invalid"), 404
+    return render_template("registration/confirmed.html", organisation=organisation,
+                           state=STATE_LABELS[organisation.registration_state])
+
+
+@bp.post("/register/confirm/<token>/renew")
+@limiter.limit("3/hour", key_func=per_link)
+def renew(token: str):  # type: ignore[no-untyped-def]
+    try:
+        organisation = renew_confirmation(token, now=utc_now())
+    except BadLink:
+        return render_template("registration/link_problem.html", problem="invalid"), 404
+    if organisation.registration_state == RegistrationState.PENDING:
+        return render_template("registration/sent.html", days=LINK_SECONDS // 86400,
+                               renewed=True)
+    return render_template("registration/confirmed.html", organisation=organisation,
+                           state=STATE_LABELS[organisation.registration_state])

@@ -15,8 +15,10 @@ from coordinator.models import (
     DeadlineKind,
     Meeting,
     MeetingStatus,
+    Organisation,
     OutboxMessage,
     OutboxState,
+    RegistrationState,
     Series,
     Suggestion,
     SuggestionState,
@@ -60,7 +62,11 @@ def dashboard():  # type: ignore[no-untyped-def]
     failed = db.session.scalar(visible_messages(account).where(
         OutboxMessage.state == OutboxState.FAILED)
         .with_only_columns(func.count(OutboxMessage.id)))
+    registrations = db.session.scalar(select(func.count(Organisation.id)).where(
+        Organisation.registration_state == RegistrationState.VERIFIED)) \
+        if permissions.is_secretariat(account) else 0
     return render_template("workspace/dashboard.html", upcoming=upcoming,
+                           registrations=registrations,
                            deadlines=deadlines, waiting=waiting, late=late, failed=failed or 0,
                            series_title=series_title, deadline_kinds=DeadlineKind,
                            series_count=db.session.scalar(
