@@ -60,7 +60,7 @@ def seed() -> None:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Add believable demo organisations, contacts, accounts and series."""
-    from coordinator.services.demo import DemoExists, load_demo
+    from coordinator.services.demo import ACCOUNTS, DEMO_PASSWORD, DemoExists, load_demo
     from coordinator.services.reference import seed_reference
 
     seed_reference(now=utc_now())
@@ -70,6 +70,8 @@ def demo(if_empty: bool) -> None:
         click.echo(str(exc))
         return
     click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()) + ".")
+    click.echo(f"Log in at /login as {ACCOUNTS[0][1]} (or any demo coordinator, e.g. "
+               f"{ACCOUNTS[1][1]}) with the password {DEMO_PASSWORD}.")
 
 
 @main.command()
@@ -342,6 +344,34 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         if scheduler is not None and leader is not None:
             scheduler.shutdown(wait=False)
             leader.release()
+
+
+@main.group()
+def account() -> None:
+    """Accounts of the secretariat and the coordinators."""
+
+
+@account.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True,
+              type=click.Choice(["secretariat", "special-coordinator", "committee-coordinator"]))
+@click.option("--country", help="ISO code, for a special coordinator.")
+@click.option("--committee", help="Slug, for a committee coordinator.")
+@click.option("--language", default="en", show_default=True)
+@click.option("--zone", default="UTC", show_default=True)
+@with_appcontext
+@refuses_bad_input
+def account_create(email: str, name: str, role: str, country: str | None,
+                   committee: str | None, language: str, zone: str) -> None:
+    """Open an account; its set-up link is mailed (and printed, for a first install)."""
+    from coordinator.services.accounts import create_account, password_link
+
+    created = create_account(email=email, name=name, role=role, country=country,
+                             committee=committee, language=language, zone=zone,
+                             now=utc_now(), actor=Actor.cli())
+    click.echo(f"Account {created.id} opened for {created.email}; the set-up link was queued "
+               f"for mail. It is also: {password_link(created, setup=True)}")
 
 
 @main.command()

@@ -146,3 +146,20 @@ def test_series_add_preview_move_and_cancel_from_the_command_line(app) -> None:
     assert again.exit_code == 2 and "cancelled" in again.output
     missing = app.test_cli_runner().invoke(main, ["meeting", "cancel", "424242"])
     assert missing.exit_code == 2 and "No meeting 424242" in missing.output
+
+
+def test_account_create_opens_an_account_and_prints_its_set_up_link(seeded) -> None:
+    from coordinator.models import Account, OutboxMessage
+
+    done = run(seeded, "account", "create", "--email", "chef@example.org", "--name", "Chef",
+               "--role", "special-coordinator", "--country", "HT", "--language", "fr")
+    assert done.exit_code == 0, done.output
+    assert "https://coordinator.test/password/" in done.output
+    assert db.session.scalar(select(OutboxMessage.recipient)) == "chef@example.org"
+    refused = run(seeded, "account", "create", "--email", "x@example.org", "--name", "X",
+                  "--role", "special-coordinator", "--country", "ZZ")
+    assert refused.exit_code == 2 and "country" in refused.output
+    again = run(seeded, "account", "create", "--email", "CHEF@example.org", "--name", "Chef",
+                "--role", "secretariat")
+    assert again.exit_code == 2
+    assert db.session.scalar(select(func.count(Account.id))) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
@@ -96,6 +97,10 @@ ORGS = (
             "A for-profit visa agency, not a civil-society organisation (criterion 1)."),
 )
 
+# Demo accounts share this password so a newcomer can log in after `make run`; a real
+# install opens accounts with `coordinator account create`, which mails a set-up link.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
 ACCOUNTS = (
     ("Secretariat", "secretariat@example.org", Role.SECRETARIAT, None, None, "en",
      "America/Panama"),
@@ -177,11 +182,13 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             session.add(org)
             orgs[spec.name] = org
         accounts = {}
+        demo_hash = PasswordHasher().hash(DEMO_PASSWORD)
         for name, email, role, iso, slug, language, zone in ACCOUNTS:
             account = Account(name=name, email=email, role=role,
                               country=countries.get(iso) if iso else None,
                               committee=committees.get(slug) if slug else None,
-                              language=language, zone=zone, created_at=now)
+                              language=language, zone=zone, created_at=now,
+                              password_hash=demo_hash)
             session.add(account)
             accounts[iso or slug or "secretariat"] = account
         # Recommendation 4: a designated CSO representative per committee.

@@ -86,6 +86,9 @@ def test_200_concurrent_suggestions_are_all_stored_once(seeded, backend, tmp_pat
                 "COORDINATOR_SECRET_KEY": app.config["SECRET_KEY"],
                 "COORDINATOR_BASE_URL": app.config["BASE_URL"],
                 "COORDINATOR_INSTANCE_PATH": str(tmp_path),
+                # Links say https (as in production); this test speaks plain HTTP to
+                # 127.0.0.1, where a Secure session cookie would never come back.
+                "COORDINATOR_SESSION_COOKIE_SECURE": "false",
                 "COORDINATOR_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": 8, "max_overflow": 4}'})
     # The production server: gunicorn, two workers of eight threads each.
     server = subprocess.Popen(
