@@ -48,7 +48,6 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 14 * 86400,
-        "PERMANENT_SESSION_LIFETIME": 14 * 86400,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": "coordinator@localhost",

@@ -28,6 +28,12 @@ def register(app: Flask) -> None:
             "This form has expired or was sent from another site. Go back, reload the page "
             "and send it again.")), 400
 
+    @app.errorhandler(403)
+    def forbidden(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", status=403, message=gettext(
+            "This belongs to another country or committee: your account cannot change it. "
+            "The secretariat can.")), 403
+
     @app.errorhandler(400)
     def bad_request(exc):  # type: ignore[no-untyped-def]
         return render_template("error.html", status=400, message=exc.description), 400

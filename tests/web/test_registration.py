@@ -214,7 +214,8 @@ def test_decline_needs_a_reason_which_is_kept_and_mailed(seeded, mailed, client,
     assert organisation.registration_reason == reason and organisation.decided_at == NOW
 
     dispatch(NOW)
-    decision = next(r for r in mailed.wait_for(2) if "declined" in str(r.message["Subject"]))
+    # The contact reads French: the subject says "refusée".
+    decision = next(r for r in mailed.wait_for(2) if "refusée" in str(r.message["Subject"]))
     assert decision.recipients == ["paul@cso.example"]
     assert decision.message["Content-Language"] == "fr"
     assert reason in plain_text(decision) and str(escape(reason)) in html_text(decision)
