@@ -183,6 +183,16 @@ def meeting_cancelled(unit: Unit, meeting: Meeting) -> int:
     return len(invited)
 
 
+def withdraw_uninvited(unit: Unit, meeting: Meeting) -> int:
+    """After a participant is removed: those no longer invited get a CANCEL of their own
+    copy (same UID), so it leaves their calendar; everyone else's invitation stands."""
+    still = audience(unit, meeting)
+    gone = [i for i in _invited(unit, meeting) if i.contact_id not in still]
+    for invitation in gone:
+        _queue_request(unit, invitation, method="CANCEL")
+    return len(gone)
+
+
 def _invited(unit: Unit, meeting: Meeting) -> list[Invitation]:
     return list(unit.session.scalars(
         select(Invitation).where(Invitation.meeting_id == meeting.id,

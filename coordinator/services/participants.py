@@ -71,3 +71,29 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
                     meeting=meeting_id, organisation=organisation_id, contact=contact_id,
                     role=role.value, invitations=queued)
     return participant
+
+
+def remove_participant(participant_id: int, *, now: datetime, actor: Actor) -> int:
+    """Stop inviting a participant; future meetings they were invited to are cancelled for
+    them alone. Returns how many cancellations were queued."""
+    ensure_aware(now, "now")
+    with unit_of_work(actor, now) as unit:
+        session = unit.session
+        participant = session.get(Participant, participant_id)
+        if participant is None:
+            raise NotFound(f"No participant {participant_id}.")
+        details = {"series": participant.series_id, "meeting": participant.meeting_id,
+                   "organisation": participant.organisation_id,
+                   "contact": participant.contact_id, "role": participant.role.value}
+        meetings = [participant.meeting] if participant.meeting is not None else list(
+            session.scalars(select(Meeting).where(
+                Meeting.series_id == participant.series_id,
+                Meeting.status == MeetingStatus.SCHEDULED, Meeting.end_at > now)))
+        session.delete(participant)
+        session.flush()
+        cancelled = sum(invitations.withdraw_uninvited(unit, m) for m in meetings
+                        if m is not None and m.status == MeetingStatus.SCHEDULED
+                        and m.end_at > now)
+        unit.record("participant.remove", "participant", participant_id, **details,
+                    cancellations=cancelled)
+    return cancelled

@@ -22,6 +22,7 @@ from coordinator.models import (
     Organisation,
     OutboxMessage,
     OutboxState,
+    Participant,
     RegistrationState,
     Role,
     Scope,
@@ -69,14 +70,14 @@ def _world() -> dict[str, int]:
                            language="es", subject="s", message_id="<m@x>", body="b",
                            meeting_id=meeting.id, state=OutboxState.FAILED,
                            next_attempt_at=NOW, created_at=NOW, last_error="550 no")
-    db.session.add_all([suggestion, failed])
+    invited = Participant(series_id=series.id, contact_id=contact.id, created_at=NOW)
+    db.session.add_all([suggestion, failed, invited])
     db.session.commit()
     committee = db.session.scalar(sa.select(Committee).order_by(Committee.id))
     return {"series_id": series.id, "meeting_id": meeting.id, "item_id": item.id,
             "suggestion_id": suggestion.id, "message_id": failed.id,
             "committee_id": committee.id, "account_id": secretariat.id,
-            "organisation_id": organisation.id, "registration_id": organisation.id,
-            "org_id": organisation.id}
+            "organisation_id": organisation.id, "participant_id": invited.id}
 
 
 # What an in-scope coordinator would send: enough for a route to act if it let them.
@@ -129,7 +130,9 @@ def _footprint() -> tuple:
         "SELECT id, active FROM accounts ORDER BY id")).all())
     items = tuple(db.session.execute(sa.text(
         "SELECT id, position, title FROM agenda_items ORDER BY id")).all())
-    return counts, audit, meeting_state, org_state, outbox_state, active, items
+    participants = tuple(db.session.execute(sa.text(
+        "SELECT id, role FROM participants ORDER BY id")).all())
+    return counts, audit, meeting_state, org_state, outbox_state, active, items, participants
 
 
 @time_machine.travel(NOW, tick=False)

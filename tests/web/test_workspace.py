@@ -313,3 +313,26 @@ def test_dashboard_lists_late_agendas_and_waiting_topics(seeded, frozen) -> None
     assert f"/workspace/meetings/{meeting.id}" in late
     waiting = page.split('id="h-waiting"')[1].split("</section>")[0]
     assert "1 topic" in waiting
+
+
+def test_invite_then_stop_inviting_an_organisation(seeded, mailed, frozen) -> None:
+    series = gt_series()  # first meeting 15 December: inside the invitation window
+    contact = approved_contact()
+    make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT")
+    client = seeded.test_client()
+    log_in(client, "gt@example.org")
+    page = client.get(f"/workspace/series/{series.id}").get_data(as_text=True)
+    assert contact.organisation.name in page
+    assert post(client, f"/workspace/series/{series.id}/participants",
+                organisation=str(contact.organisation_id), role="invited").status_code == 302
+    refused = post(client, f"/workspace/series/{series.id}/participants",
+                   organisation=str(contact.organisation_id), role="observer")
+    assert refused.status_code == 422  # observers belong to coordinators' meetings
+    participant = db.session.scalar(sa.select(Participant))
+    assert post(client, f"/workspace/series/{series.id}/participants/{participant.id}/remove"
+                ).status_code == 302
+    dispatch(NOW)
+    methods = [("METHOD:CANCEL" in r.message.as_string(), r.recipients)
+               for r in mailed.wait_for(2)]
+    assert methods == [(False, ["ana@example.org"]), (True, ["ana@example.org"])]
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from coordinator.models import (
 from coordinator.present import KIND_LABELS, country_name, series_title
 from coordinator.services import permissions
 from coordinator.services.errors import InvalidInput
-from coordinator.services.participants import add_participant
+from coordinator.services.participants import add_participant, remove_participant
 from coordinator.services.series import SeriesInput, change_rule, preview, schedule_series
 from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import rule_change, series_input
@@ -190,4 +190,16 @@ def series_participant(series_id: int):  # type: ignore[no-untyped-def]
             gettext("Choose an organisation from the list."), field="organisation")
         return _detail(series, participant_error=message, status=422)
     return done(gettext("Invited. Invitations for meetings already close were queued."),
+                url_for("workspace.series_detail", series_id=series.id))
+
+
+@bp.post("/series/<int:series_id>/participants/<int:participant_id>/remove")
+def series_participant_remove(series_id: int, participant_id: int):  # type: ignore[no-untyped-def]
+    series = get_or_404(Series, series_id)
+    allowed(permissions.can_manage_series(me(), series))
+    participant = get_or_404(Participant, participant_id)
+    if participant.series_id != series.id:
+        abort(404)
+    remove_participant(participant.id, now=utc_now(), actor=actor())
+    return done(gettext("No longer invited; their future invitations are cancelled."),
                 url_for("workspace.series_detail", series_id=series.id))
