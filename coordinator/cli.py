@@ -60,7 +60,13 @@ def seed() -> None:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Add believable demo organisations, contacts, accounts and series."""
-    from coordinator.services.demo import ACCOUNTS, DEMO_PASSWORD, DemoExists, load_demo
+    from coordinator.services.demo import (
+        ACCOUNTS,
+        DEMO_PASSWORD,
+        DemoExists,
+        demo_password_allowed,
+        load_demo,
+    )
     from coordinator.services.reference import seed_reference
 
     seed_reference(now=utc_now())
@@ -70,8 +76,12 @@ def demo(if_empty: bool) -> None:
         click.echo(str(exc))
         return
     click.echo("Demo data loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()) + ".")
-    click.echo(f"Log in at /login as {ACCOUNTS[0][1]} (or any demo coordinator, e.g. "
-               f"{ACCOUNTS[1][1]}) with the password {DEMO_PASSWORD}.")
+    if demo_password_allowed():
+        click.echo(f"Log in at /login as {ACCOUNTS[0][1]} (or any demo coordinator, e.g. "
+                   f"{ACCOUNTS[1][1]}) with the password {DEMO_PASSWORD}.")
+    else:
+        click.echo("The demo accounts have no password on a public address: open one with "
+                   "`coordinator account create`, or use /password/forgot.")
 
 
 @main.command()

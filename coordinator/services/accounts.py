@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.message import EmailMessage
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -115,20 +116,26 @@ def load_account(session_id: str) -> Account | None:
     return account
 
 
-def _mail_password_link(unit: Unit, account: Account, *, setup: bool) -> bool:
+def _compose_password_link(account: Account, now: datetime, *, setup: bool
+                           ) -> tuple[str, EmailMessage]:
     language = supported_language(account.language)
     recipient = Recipient(account.name, account.email, language, account.zone)
     with force_locale(language):
         subject = (gettext("Your coordinator account: choose a password") if setup
                    else gettext("Reset your password"))
-    key = f"password:{account.id}:{_epoch(account)}:at:{unit.now.isoformat()}"
+    key = f"password:{account.id}:{_epoch(account)}:at:{now.isoformat()}"
     hours = (SETUP_LINK_SECONDS if setup else RESET_LINK_SECONDS) // 3600
-    message = build_message(
+    return key, build_message(
         key=key, template="password_link", subject=subject, recipient=recipient,
-        sender=Sender("", None), now=unit.now,
+        sender=Sender("", None), now=now,
         context={"account": account, "link": password_link(account, setup=setup),
                  "setup": setup, "hours": hours, "login": absolute_url("/login")})
-    return enqueue(unit.session, Envelope(key, "password-link", account.email, language,
+
+
+def _mail_password_link(unit: Unit, account: Account, *, setup: bool) -> bool:
+    key, message = _compose_password_link(account, unit.now, setup=setup)
+    return enqueue(unit.session, Envelope(key, "password-link", account.email,
+                                          supported_language(account.language),
                                           account_id=account.id), message, unit.now)
 
 
@@ -139,9 +146,15 @@ def request_password_reset(email: str, *, now: datetime) -> bool:
     address = (email or "").strip().lower()[:254]
     account = db.session.scalar(select(Account).where(func.lower(Account.email) == address,
                                                       Account.active.is_(True)))
-    if account is None:
-        return False
     with unit_of_work(Actor("password-reset-request"), now) as unit:
+        if account is None:
+            # Compose a message all the same (and record the request), so the answer
+            # takes as long and nobody can time which addresses have accounts.
+            stand_in = Account(id=0, email="nobody@example.org", name="-", role=Role.SECRETARIAT,
+                               language="en", zone="UTC")
+            _compose_password_link(stand_in, now, setup=False)
+            unit.record("account.reset_requested", "account", None)
+            return False
         queued = _mail_password_link(unit, account, setup=False)
         unit.record("account.reset_requested", "account", account.id)
     return queued

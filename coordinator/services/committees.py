@@ -58,6 +58,14 @@ def designate_representative(committee_id: int, contact_id: int, *, now: datetim
         briefings = session.scalars(select(Series).where(
             Series.committee_id == committee.id, Series.kind == SeriesKind.COMMITTEE,
             Series.active.is_(True))).all()
+        if previous is not None:
+            # The former representative stops being invited as such (their copies are
+            # cancelled unless their organisation is invited in its own right).
+            for stale in session.scalars(select(Participant).where(
+                    Participant.series_id.in_([s.id for s in briefings]),
+                    Participant.contact_id == previous,
+                    Participant.role == ParticipantRole.REPRESENTATIVE)):
+                session.delete(stale)
         for series in briefings:
             exists = session.scalar(select(Participant.id).where(
                 Participant.series_id == series.id, Participant.contact_id == contact.id))
@@ -68,6 +76,7 @@ def designate_representative(committee_id: int, contact_id: int, *, now: datetim
         for series in briefings:
             for meeting in series.meetings:
                 if not meeting.cancelled and meeting.end_at > now:
+                    invitations.withdraw_uninvited(unit, meeting)
                     invitations.send_invitations(unit, meeting)
         _introduce(unit, committee, contact)
         unit.record("committee.representative", "committee", committee.id,

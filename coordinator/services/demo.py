@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
+from flask import current_app
 from sqlalchemy import func, select
 
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
@@ -97,9 +99,15 @@ ORGS = (
             "A for-profit visa agency, not a civil-society organisation (criterion 1)."),
 )
 
-# Demo accounts share this password so a newcomer can log in after `make run`; a real
-# install opens accounts with `coordinator account create`, which mails a set-up link.
+# Demo accounts share this password so a newcomer can log in after `make run`, but only
+# when the service answers on this machine alone (a loopback BASE_URL): a demo loaded on
+# a public address gets no password, and its accounts choose one through a mailed link.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
+
+def demo_password_allowed() -> bool:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or ""
+    return host in {"127.0.0.1", "localhost", "::1"}
 
 ACCOUNTS = (
     ("Secretariat", "secretariat@example.org", Role.SECRETARIAT, None, None, "en",
@@ -182,7 +190,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             session.add(org)
             orgs[spec.name] = org
         accounts = {}
-        demo_hash = PasswordHasher().hash(DEMO_PASSWORD)
+        demo_hash = PasswordHasher().hash(DEMO_PASSWORD) if demo_password_allowed() else None
         for name, email, role, iso, slug, language, zone in ACCOUNTS:
             account = Account(name=name, email=email, role=role,
                               country=countries.get(iso) if iso else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
 
 from coordinator.cadence.zones import ensure_aware
@@ -40,7 +41,7 @@ def resend(message_id: int, *, now: datetime, actor: Actor) -> OutboxMessage:
         if message is None:
             raise NotFound(f"No message {message_id}.")
         if message.state != OutboxState.FAILED:
-            raise Conflict("Only a failed message can be sent again.", field="state")
+            raise Conflict(gettext("Only a failed message can be sent again."), field="state")
         previous = message.last_error
         message.state = OutboxState.QUEUED
         message.attempts = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from coordinator.cadence.zones import ensure_aware
@@ -30,9 +31,11 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
     invitation window are invited at once, in the same transaction."""
     ensure_aware(now, "now")
     if (series_id is None) == (meeting_id is None):
-        raise InvalidInput("Invite to a series or to one meeting, not both.", field="target")
+        raise InvalidInput(gettext("Invite to a series or to one meeting, not both."),
+                           field="target")
     if (organisation_id is None) == (contact_id is None):
-        raise InvalidInput("Invite an organisation or a contact.", field="participant")
+        raise InvalidInput(gettext("Invite an organisation or a contact."),
+                           field="participant")
     with unit_of_work(actor, now) as unit:
         session = unit.session
         target_series = session.get(Series, series_id) if series_id is not None else None
@@ -45,8 +48,8 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
             if organisation is None:
                 raise NotFound(f"No organisation {organisation_id}.")
             if organisation.registration_state != RegistrationState.APPROVED:
-                raise Conflict("Only organisations whose registration was approved can be "
-                               "invited.", field="organisation")
+                raise Conflict(gettext("Only organisations whose registration was approved "
+                                       "can be invited."), field="organisation")
         else:
             contact = session.get(Contact, contact_id)
             if contact is None:
@@ -56,7 +59,7 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
             Participant.organisation_id == organisation_id,
             Participant.contact_id == contact_id))
         if duplicate is not None:
-            raise Conflict("Already invited.", field="participant")
+            raise Conflict(gettext("Already invited."), field="participant")
         participant = Participant(series=target_series, meeting=target_meeting,
                                   organisation=organisation, contact=contact, role=role,
                                   created_at=now)

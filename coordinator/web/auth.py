@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from coordinator.cadence.zones import utc_now
@@ -26,7 +27,9 @@ login_manager.login_message = None  # the log-in page says why on its own
 
 
 def _email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+    # Per client and address: a stranger's wrong guesses cannot lock the owner out.
+    return (f"login:{get_remote_address()}:"
+            + (request.form.get("email") or "").strip().lower()[:254])
 
 
 def safe_next(target: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import refresh
+from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
 from coordinator.i18n import LANGUAGE_NAMES, local_time
@@ -31,11 +32,20 @@ def select_timezone() -> str | None:
 
 
 def language_url(code: str) -> str:
-    """This page in another language: the same address and filters, another `lang`."""
-    args = {k: v for k, v in request.args.items() if k != "lang"}
+    """This page in another language: the same address and filters, another `lang`.
+
+    Only plain query arguments are carried over: url_for's own (`_external`, `_method`)
+    and names that clash with the route's variables would change or break the link.
+    """
+    view_args = request.view_args or {}
+    args = {k: v for k, v in request.args.items()
+            if k != "lang" and not k.startswith("_") and k not in view_args}
     if request.endpoint is None or request.method != "GET":
         return f"?lang={code}"
-    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=code)
+    try:
+        return url_for(request.endpoint, **view_args, **args, lang=code)
+    except BuildError:
+        return f"?lang={code}"
 
 
 def install_template_helpers(app: Flask) -> None:

@@ -59,6 +59,15 @@ def get_or_404(model: type, ident: int) -> Any:
     return found
 
 
+def an_id(value: str | None) -> int | None:
+    """A database id from a form or query value, or None: never a 500 on '²' or 10**30."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdecimal() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**31 else None
+
+
 def done(message: str, target: str):  # type: ignore[no-untyped-def]
     """After a change: say what happened and go back (post/redirect/get)."""
     flash(message)

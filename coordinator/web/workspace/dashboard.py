@@ -52,6 +52,8 @@ def dashboard():  # type: ignore[no-untyped-def]
         .join(Meeting.series).where(scope, Suggestion.state == SuggestionState.SUBMITTED,
                                     Meeting.end_at > now)
         .group_by(Meeting.id).order_by(Meeting.start_at)).all()
+    if waiting:  # load their series in one query, not one per row
+        db.session.scalars(select(Series).where(Series.id.in_({m.series_id for m, _ in waiting})))
     # An agenda is late when its due date has passed and it is still not published.
     late = [m for m in db.session.scalars(
         select(Meeting).join(Meeting.series).where(

@@ -5,11 +5,19 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.models import AgendaItem, ItemKind, Meeting, Suggestion, SuggestionState
+from coordinator.models import (
+    AgendaItem,
+    Contact,
+    ItemKind,
+    Meeting,
+    Suggestion,
+    SuggestionState,
+)
 from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
 from coordinator.services import agenda, permissions
 from coordinator.services import suggestions as moderation
@@ -173,6 +181,8 @@ def suggestions():  # type: ignore[no-untyped-def]
         select(Suggestion).join(Suggestion.meeting).join(Meeting.series)
         .where(Suggestion.state == SuggestionState.SUBMITTED,
                permissions.series_scope(me()), Meeting.end_at > utc_now())
+        .options(contains_eager(Suggestion.meeting).contains_eager(Meeting.series),
+                 selectinload(Suggestion.contact).selectinload(Contact.organisation))
         .order_by(Meeting.start_at, Suggestion.created_at)).all()
     return render_template("workspace/suggestions.html", waiting=waiting,
                            series_title=series_title)

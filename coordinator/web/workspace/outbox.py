@@ -10,7 +10,7 @@ from coordinator.extensions import db
 from coordinator.models import OutboxMessage, OutboxState
 from coordinator.services import outbox as service
 from coordinator.services.errors import InvalidInput
-from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 
 PAGE = 50
 
@@ -19,8 +19,7 @@ PAGE = 50
 def outbox():  # type: ignore[no-untyped-def]
     query = service.visible_messages(me())
     state = request.args.get("state", "")
-    page = max(1, min(int(request.args.get("page", "1")) if request.args.get(
-        "page", "1").isdigit() else 1, 10_000))
+    page = min(an_id(request.args.get("page")) or 1, 10_000)
     counts = service.counts(query)
     if state in counts:
         query = query.where(OutboxMessage.state == state)

@@ -7,15 +7,17 @@ from datetime import timedelta
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.deadlines import deadlines_for
 from coordinator.cadence.kinds import SeriesKind
-from coordinator.cadence.zones import utc_now
+from coordinator.cadence.zones import get_zone, utc_now
 from coordinator.extensions import db
 from coordinator.models import (
     Committee,
     Country,
+    Meeting,
     Organisation,
     Participant,
     ParticipantRole,
@@ -27,7 +29,7 @@ from coordinator.services import permissions
 from coordinator.services.errors import InvalidInput
 from coordinator.services.participants import add_participant, remove_participant
 from coordinator.services.series import SeriesInput, change_rule, preview, schedule_series
-from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import rule_change, series_input
 
 PREVIEW_MONTHS = 24
@@ -68,8 +70,15 @@ def _preview_rows(data: SeriesInput) -> list[dict]:
 
 @bp.get("/series")
 def series_list():  # type: ignore[no-untyped-def]
-    rows = db.session.scalars(select(Series).where(permissions.series_scope(me()))
-                              .order_by(Series.kind, Series.id)).all()
+    counts = (select(Meeting.series_id, func.count(Meeting.id).label("n"))
+              .group_by(Meeting.series_id).subquery())
+    rows = db.session.execute(
+        select(Series, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.series_id == Series.id)
+        .where(permissions.series_scope(me()))
+        .options(selectinload(Series.rules), selectinload(Series.country),
+                 selectinload(Series.committee))
+        .order_by(Series.kind, Series.id)).all()
     return render_template("workspace/series_list.html", series=rows,
                            series_title=series_title, kinds=KIND_LABELS)
 
@@ -129,7 +138,8 @@ def _detail(series: Series, *, rule_form=None, rule_rows=None, error=None,  # ty
         zones=[(z, z) for z in known_zones()],
         upcoming=[m for m in series.meetings if m.end_at > now][:12],
         rule_form=rule_form or {
-            "effective_from": now.date().isoformat(), "start_time": rule.start_time
+            "effective_from": now.astimezone(get_zone(rule.zone)).date().isoformat(),
+            "start_time": rule.start_time
             .strftime("%H:%M"), "zone": rule.zone, "duration": str(rule.duration_minutes),
             "rrule": rule.rrule or "", "first_date": ""},
         rule_rows=rule_rows, error=error, participant_error=participant_error,
@@ -177,7 +187,9 @@ def series_participant(series_id: int):  # type: ignore[no-untyped-def]
     series = get_or_404(Series, series_id)
     allowed(permissions.can_manage_series(me(), series))
     try:
-        organisation_id = int(request.form.get("organisation") or "0")
+        organisation_id = an_id(request.form.get("organisation"))
+        if organisation_id is None:
+            raise ValueError("no organisation")
         role = ParticipantRole(request.form.get("role") or "invited")
         if role not in _role_choices(series):
             raise InvalidInput(gettext("This role does not exist for this kind of meeting."),
