@@ -9,6 +9,7 @@ from coordinator.models.agenda import (
     Suggestion,
     SuggestionState,
 )
+from coordinator.models.api import ApiToken, ExternalFeed
 from coordinator.models.audit import AuditEntry
 from coordinator.models.feeds import DataVersion, FeedToken, current_version
 from coordinator.models.invitations import Answer, Deadline, DeadlineKind, Invitation, JobRun
@@ -38,6 +39,7 @@ __all__ = [
     "AgendaItem",
     "AgendaPublication",
     "Answer",
+    "ApiToken",
     "AuditEntry",
     "Committee",
     "CommitteeMember",
@@ -47,6 +49,7 @@ __all__ = [
     "DataVersion",
     "Deadline",
     "DeadlineKind",
+    "ExternalFeed",
     "FeedToken",
     "Invitation",
     "ItemKind",

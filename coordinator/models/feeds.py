@@ -50,7 +50,7 @@ class FeedToken(db.Model):
 # Rows that never change what a feed shows; everything else bumps the version.
 # (feed_tokens count: a revoked private address must stop answering at once.)
 _NOT_IN_FEEDS = {"outbox", "audit_entries", "job_runs", "deadlines", "invitations",
-                 "data_versions", "accounts"}
+                 "data_versions", "accounts", "api_tokens", "external_feeds"}
 
 
 class VersionMemo:

@@ -30,6 +30,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration.bp)
     workspace.register_views()
     app.register_blueprint(workspace.bp)
+    from coordinator import api
+
+    api.register(app)
     errors.register(app)
     install_template_helpers(app)
     app.wsgi_app = feeds.FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -1,39 +1,71 @@
-"""Service errors mapped to HTTP answers, rendered in the visitor's language."""
+"""Errors mapped to HTTP answers: problem documents under /api/, pages in the visitor's
+language elsewhere."""
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coordinator.services.errors import InvalidInput, NotFound
+from coordinator.services.errors import Conflict, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, message: str | None = None):  # type: ignore[no-untyped-def]
+    return render_template("error.html", status=status, message=message), status
 
 
 def register(app: Flask) -> None:
+    from coordinator.api import api_error
+
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=404, message=None), 404
+        return api_error(exc) or _page(404)
+
+    @app.errorhandler(Conflict)
+    def conflict(exc: Conflict):  # type: ignore[no-untyped-def]
+        return api_error(exc) or _page(409, exc.message)
 
     @app.errorhandler(InvalidInput)
     def invalid(exc: InvalidInput):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=422, message=exc.message), 422
-
-    @app.errorhandler(404)
-    def missing(exc):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=404, message=None), 404
+        return api_error(exc) or _page(422, exc.message)
 
     @app.errorhandler(CSRFError)
     def form_expired(exc: CSRFError):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=400, message=gettext(
+        return _page(400, gettext(
             "This form has expired or was sent from another site. Go back, reload the page "
-            "and send it again.")), 400
+            "and send it again."))
 
     @app.errorhandler(403)
     def forbidden(exc):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=403, message=gettext(
+        return api_error(exc) or _page(403, gettext(
             "This belongs to another country or committee: your account cannot change it. "
-            "The secretariat can.")), 403
+            "The secretariat can."))
 
-    @app.errorhandler(400)
-    def bad_request(exc):  # type: ignore[no-untyped-def]
-        return render_template("error.html", status=400, message=exc.description), 400
+    @app.errorhandler(404)
+    def missing(exc):  # type: ignore[no-untyped-def]
+        return api_error(exc) or _page(404)
+
+    @app.errorhandler(413)
+    def too_large(exc):  # type: ignore[no-untyped-def]
+        return api_error(exc) or _page(413, gettext(
+            "What you sent is too large. Shorten it and send it again."))
+
+    @app.errorhandler(429)
+    def too_many(exc):  # type: ignore[no-untyped-def]
+        return api_error(exc) or _page(429, gettext(
+            "Too many attempts in a short time. Wait a few minutes and try again."))
+
+    @app.errorhandler(HTTPException)
+    def other_http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        return api_error(exc) or _page(exc.code or 400, exc.description)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc: InternalServerError):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error", exc_info=exc.original_exception or exc)
+        return api_error(exc) or _page(500, gettext(
+            "Something failed on our side; nothing you sent was lost. Try again shortly."))

@@ -1,0 +1,24 @@
+"""ETags for cached reads: the data version (bumped by every change) and the question."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, request
+
+from coordinator.extensions import db
+from coordinator.models import current_version
+
+
+def etag_for(*parts: object) -> str:
+    version, _ = current_version(db.session)
+    digest = hashlib.sha256(repr((request.path, sorted(request.args.items(multi=True)),
+                                  parts)).encode()).hexdigest()[:16]
+    return f'W/"{version}-{digest}"'
+
+
+def not_modified(tag: str) -> Response | None:
+    """304 when the client already holds this version (If-None-Match)."""
+    if tag in request.if_none_match or request.if_none_match.contains_weak(tag.strip('W/"')):
+        return Response(status=304, headers={"ETag": tag})
+    return None

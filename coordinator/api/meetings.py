@@ -1,0 +1,164 @@
+"""Meetings: list and read (public), move and cancel, and their agendas."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from coordinator.api import bp, registry
+from coordinator.api import schemas as s
+from coordinator.api.access import allowed, api_actor, caller, required
+from coordinator.api.etags import etag_for, not_modified
+from coordinator.api.out import meeting_out, next_offset
+from coordinator.api.spec import json_response
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import AgendaItem, Committee, Country, Meeting, Series
+from coordinator.services import agenda, permissions
+from coordinator.services.errors import NotFound
+from coordinator.services.meetings import cancel_meeting, move_meeting
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    found = db.session.get(Meeting, meeting_id)
+    if found is None:
+        raise NotFound(f"No meeting {meeting_id}.")
+    return found
+
+
+def _managed(meeting_id: int):  # type: ignore[no-untyped-def]
+    account = required()
+    meeting = _meeting(meeting_id)
+    allowed(permissions.can_manage_meeting(account, meeting))
+    return account, meeting
+
+
+@registry.operation(bp, "GET", "/meetings", summary="Meetings, filtered and paged",
+                    tag="meetings", query=s.MeetingQuery, response=s.MeetingPage, etag=True)
+def meetings(query: s.MeetingQuery):  # type: ignore[no-untyped-def]
+    """Filter by country, committee, kind, status and a start range (`from`, `to`, with
+    UTC offsets); ordered by start."""
+    caller()
+    tag = etag_for()
+    if (cached := not_modified(tag)) is not None:
+        return cached
+    stmt = select(Meeting).join(Meeting.series)
+    if query.country:
+        stmt = stmt.where(Series.country.has(Country.iso == query.country))
+    if query.committee:
+        stmt = stmt.where(Series.committee.has(Committee.slug == query.committee))
+    if query.kind:
+        stmt = stmt.where(Series.kind == query.kind)
+    if query.status:
+        stmt = stmt.where(Meeting.status == query.status)
+    if query.start_from:
+        stmt = stmt.where(Meeting.start_at >= query.start_from)
+    if query.start_before:
+        stmt = stmt.where(Meeting.start_at < query.start_before)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(
+        stmt.options(joinedload(Meeting.series).joinedload(Series.country),
+                     joinedload(Meeting.series).joinedload(Series.committee))
+        .order_by(Meeting.start_at, Meeting.id).limit(query.limit).offset(query.offset))
+    return json_response(s.MeetingPage(items=[meeting_out(m) for m in rows], total=total,
+                                       next_offset=next_offset(query.offset, query.limit,
+                                                               total)),
+                         headers={"ETag": tag})
+
+
+@registry.operation(bp, "GET", "/meetings/{meeting_id}", summary="One meeting",
+                    tag="meetings", response=s.MeetingOut, etag=True)
+def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+    caller()
+    tag = etag_for()
+    if (cached := not_modified(tag)) is not None:
+        return cached
+    return json_response(meeting_out(_meeting(meeting_id)), headers={"ETag": tag})
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/move", summary="Move one meeting",
+                    tag="meetings", body=s.MoveIn, response=s.MeetingOut, token=True,
+                    errors=(409,))
+def move(meeting_id: int, body: s.MoveIn):  # type: ignore[no-untyped-def]
+    """Participants get the updated invitation (same UID, higher SEQUENCE)."""
+    account, found = _managed(meeting_id)
+    moved = move_meeting(found.id, body.start, now=utc_now(), actor=api_actor(account),
+                         zone=body.zone, duration_minutes=body.duration_minutes,
+                         reason=body.reason)
+    return json_response(meeting_out(moved))
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/cancel",
+                    summary="Cancel one meeting", tag="meetings", body=s.CancelIn,
+                    response=s.MeetingOut, token=True, errors=(409,))
+def cancel(meeting_id: int, body: s.CancelIn):  # type: ignore[no-untyped-def]
+    account, found = _managed(meeting_id)
+    cancelled = cancel_meeting(found.id, now=utc_now(), actor=api_actor(account),
+                               reason=body.reason)
+    return json_response(meeting_out(cancelled))
+
+
+def _agenda(found: Meeting) -> s.AgendaOut:
+    items = agenda.draft_items(found, db.session)
+    return s.AgendaOut(meeting_id=found.id, version=found.agenda_version,
+                       draft_changed=found.agenda_dirty,
+                       items=[s.AgendaEntryOut(**item.snapshot()) for item in items])
+
+
+@registry.operation(bp, "GET", "/meetings/{meeting_id}/agenda-items",
+                    summary="The agenda draft", tag="agenda", response=s.AgendaOut,
+                    token=True)
+def agenda_items(meeting_id: int):  # type: ignore[no-untyped-def]
+    """The draft as the coordinator edits it; the published agenda is on the meeting."""
+    _, found = _managed(meeting_id)
+    return json_response(_agenda(found))
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items",
+                    summary="Add an item to the draft", tag="agenda", body=s.AgendaItemIn,
+                    response=s.AgendaOut, status=201, token=True, errors=(409,))
+def agenda_add(meeting_id: int, body: s.AgendaItemIn):  # type: ignore[no-untyped-def]
+    account, found = _managed(meeting_id)
+    agenda.add_item(found.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
+                    title=body.title, presenter=body.presenter, duration=body.duration,
+                    language=body.language)
+    db.session.refresh(found)
+    return json_response(_agenda(found), 201)
+
+
+def _item(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    account, found = _managed(meeting_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != found.id:
+        raise NotFound(f"No item {item_id} on meeting {meeting_id}.")
+    return account, found, item
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items/{item_id}/position",
+                    summary="Move an item to a position (1 = first)", tag="agenda",
+                    body=s.PositionIn, response=s.AgendaOut, token=True, errors=(409,))
+def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):  # type: ignore[no-untyped-def]
+    account, found, item = _item(meeting_id, item_id)
+    agenda.move_item(item.id, body.position, now=utc_now(), actor=api_actor(account))
+    db.session.refresh(found)
+    return json_response(_agenda(found))
+
+
+@registry.operation(bp, "DELETE", "/meetings/{meeting_id}/agenda-items/{item_id}",
+                    summary="Remove an item from the draft", tag="agenda",
+                    response=s.AgendaOut, token=True, errors=(409,))
+def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+    account, found, item = _item(meeting_id, item_id)
+    agenda.remove_item(item.id, now=utc_now(), actor=api_actor(account))
+    db.session.refresh(found)
+    return json_response(_agenda(found))
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda/publish",
+                    summary="Publish the draft", tag="agenda", response=s.MeetingOut,
+                    token=True, errors=(409,))
+def agenda_publish(meeting_id: int):  # type: ignore[no-untyped-def]
+    """Participants receive it as an update of their invitation, in their language."""
+    account, found = _managed(meeting_id)
+    return json_response(meeting_out(agenda.publish_agenda(found.id, now=utc_now(),
+                                                           actor=api_actor(account))))

@@ -1,0 +1,83 @@
+"""Reference data and the public compliance table."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coordinator.api import bp, registry
+from coordinator.api import schemas as s
+from coordinator.api.access import caller
+from coordinator.api.etags import etag_for, not_modified
+from coordinator.api.spec import json_response
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import Committee, CommitteeMember, Contact, Country
+from coordinator.services.compliance import compliance_report
+
+
+@registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
+                    tag="reference", response=s.CountryList, etag=True)
+def countries():  # type: ignore[no-untyped-def]
+    caller()
+    tag = etag_for()
+    if (cached := not_modified(tag)) is not None:
+        return cached
+    rows = db.session.scalars(select(Country).order_by(Country.iso))
+    return json_response(s.CountryList(items=[s.CountryOut(
+        iso=c.iso, name_en=c.name_en, name_es=c.name_es, endorsement=c.endorsement,
+        capital_zone=c.capital_zone, zones=list(c.zones or []),
+        languages=list(c.languages or [])) for c in rows]), headers={"ETag": tag})
+
+
+@registry.operation(bp, "GET", "/committees", summary="Action package committees",
+                    tag="reference", response=s.CommitteeList, etag=True)
+def committees():  # type: ignore[no-untyped-def]
+    """Each committee with its lead countries and its designated CSO representative."""
+    caller()
+    tag = etag_for()
+    if (cached := not_modified(tag)) is not None:
+        return cached
+    rows = db.session.scalars(select(Committee).options(
+        selectinload(Committee.members).selectinload(CommitteeMember.country),
+        selectinload(Committee.representative).selectinload(Contact.organisation))
+        .order_by(Committee.pillar, Committee.id))
+    items = []
+    for c in rows:
+        rep = c.representative
+        shown = rep is not None and rep.active and rep.organisation.registration_state == \
+            "approved"
+        items.append(s.CommitteeOut(
+            id=c.id, slug=c.slug, pillar=c.pillar, name_en=c.name_en,
+            lead_countries=[x.iso for x in c.lead_countries],
+            representative=s.RepresentativeOut(name=rep.name,
+                                               organisation=rep.organisation.name)
+            if shown else None))
+    return json_response(s.CommitteeList(items=items), headers={"ETag": tag})
+
+
+@registry.operation(bp, "GET", "/compliance", summary="Who kept the cadence in a year",
+                    tag="reference", query=s.ComplianceQuery, response=s.ComplianceOut,
+                    etag=True)
+def compliance(query: s.ComplianceQuery):  # type: ignore[no-untyped-def]
+    """Countries by quarter and committees by half-year (held, scheduled, missed, due),
+    and whether each agenda was published by its due date."""
+    caller()
+    tag = etag_for(utc_now().date().isoformat())  # the states move with the day too
+    if (cached := not_modified(tag)) is not None:
+        return cached
+    report = compliance_report(query.year, now=utc_now())
+
+    def cells(rows):  # type: ignore[no-untyped-def]
+        return [s.CellOut(period=c.period.label, state=c.state.value,
+                          meeting_ids=list(c.meeting_ids)) for c in rows]
+
+    return json_response(s.ComplianceOut(
+        year=report.year,
+        countries={iso: cells(rows) for iso, rows in report.countries.items()},
+        committees={slug: cells(rows) for slug, rows in report.committees.items()},
+        agendas=[s.AgendaRecordOut(meeting_id=a.meeting_id, state=a.state.value,
+                                   days_late=round(a.days_late, 2),
+                                   lead_days=None if a.lead_days is None
+                                   else round(a.lead_days, 2)) for a in report.agendas],
+    ), headers={"ETag": tag})

@@ -1,0 +1,401 @@
+"""The shapes the API reads and writes; pydantic checks them and writes their JSON Schemas."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from coordinator.cadence.kinds import SeriesKind
+
+
+def _printable(value: str) -> str:
+    # Control characters (NUL above all: PostgreSQL refuses it) never belong in these fields.
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+def text(max_length: int, min_length: int = 0):  # type: ignore[no-untyped-def]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length),
+                     AfterValidator(_printable)]
+
+
+Name = text(200, 1)
+Reason = text(2000)
+Iso = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,80}$")]
+Zone = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Paging(Query):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+# --- reference data ---------------------------------------------------------------------
+
+class CountryOut(BaseModel):
+    iso: str
+    name_en: str
+    name_es: str
+    endorsement: str
+    capital_zone: str
+    zones: list[str]
+    languages: list[str]
+
+
+class CountryList(BaseModel):
+    items: list[CountryOut]
+
+
+class RepresentativeOut(BaseModel):
+    name: str
+    organisation: str
+
+
+class CommitteeOut(BaseModel):
+    id: int
+    slug: str
+    pillar: str
+    name_en: str
+    lead_countries: list[str]
+    representative: RepresentativeOut | None
+
+
+class CommitteeList(BaseModel):
+    items: list[CommitteeOut]
+
+
+# --- organisations and contacts -------------------------------------------------------
+
+class OrganisationQuery(Paging):
+    state: Literal["pending", "verified", "approved", "declined"] | None = None
+    country: Iso | None = None
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    scope: str
+    kinds: list[str]
+    led_by: list[str]
+    countries: list[str]
+    languages: list[str]
+    website: str | None
+    registration_state: str
+
+
+class OrganisationPage(BaseModel):
+    items: list[OrganisationOut]
+    total: int
+    next_offset: int | None
+
+
+class ContactOut(BaseModel):
+    id: int
+    name: str
+    email: str
+    language: str
+    zone: str
+    active: bool
+
+
+class ContactList(BaseModel):
+    items: list[ContactOut]
+
+
+# --- series and meetings --------------------------------------------------------------
+
+class Offsets(Input):
+    suggestions_open: int = Field(42, ge=0, le=365)
+    suggestions_close: int = Field(21, ge=0, le=365)
+    agenda_due: int = Field(14, ge=0, le=365)
+    reminders: list[Annotated[int, Field(ge=0, le=365)]] = Field([7, 1], max_length=5)
+
+
+class SeriesIn(Input):
+    kind: SeriesKind
+    first_date: date
+    start_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    zone: Zone
+    duration_minutes: int = Field(90, ge=1, le=1440)
+    rrule: text(500) | None = None  # type: ignore[valid-type]
+    title: text(200) | None = None  # type: ignore[valid-type]
+    country: Iso | None = None
+    committee: Slug | None = None
+    holiday_country: Annotated[str, Field(pattern=r"^([A-Z]{2})?$")] | None = None
+    location: text(300) | None = None  # type: ignore[valid-type]
+    online_url: text(500) | None = None  # type: ignore[valid-type]
+    description: text(5000) | None = None  # type: ignore[valid-type]
+    held_by: date | None = None
+    offsets: Offsets = Field(default_factory=Offsets)
+    short_notice_justification: text(2000) | None = None  # type: ignore[valid-type]
+    dry_run: bool = Field(False, description="Only compute the dates, deadlines and clashes.")
+
+
+class RuleOut(BaseModel):
+    rrule: str | None
+    first_date: date
+    start_time: str
+    zone: str
+    duration_minutes: int
+    valid_from: date | None
+    valid_until: date | None
+
+
+class SeriesOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    country: str | None
+    committee: str | None
+    holiday_country: str | None
+    rules: list[RuleOut]
+    location: str | None
+    online_url: str | None
+    held_by: date | None
+    active: bool
+    meetings: int
+
+
+class SeriesQuery(Paging):
+    country: Iso | None = None
+    committee: Slug | None = None
+    kind: SeriesKind | None = None
+
+
+class SeriesPage(BaseModel):
+    items: list[SeriesOut]
+    total: int
+    next_offset: int | None
+
+
+class DeadlinesOut(BaseModel):
+    suggestions_open: AwareDatetime
+    suggestions_close: AwareDatetime
+    agenda_due: AwareDatetime
+
+
+class ClashOut(BaseModel):
+    source: Literal["external", "meeting"]
+    title: str
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class PlannedOut(BaseModel):
+    start: AwareDatetime
+    end: AwareDatetime
+    zone: str
+    shifted_from: date | None
+    holiday: str | None
+    deadlines: DeadlinesOut
+    clashes: list[ClashOut]
+
+
+class DryRunOut(BaseModel):
+    """A dry run: the meetings the series would get; nothing was written."""
+
+    meetings: list[PlannedOut]
+
+
+class AgendaEntryOut(BaseModel):
+    id: int | None = None
+    title: str
+    kind: str
+    duration: int | None = None
+    presenter: str | None = None
+    language: str | None = None
+
+
+class MeetingOut(BaseModel):
+    id: int
+    uid: str
+    series_id: int
+    title: str
+    kind: str
+    country: str | None
+    committee: str | None
+    start: AwareDatetime
+    end: AwareDatetime
+    zone: str
+    status: str
+    sequence: int
+    moved: bool
+    shifted_from: date | None
+    holiday: str | None
+    deadlines: DeadlinesOut
+    agenda_version: int
+    agenda_published_at: AwareDatetime | None
+    agenda: list[AgendaEntryOut]
+    url: str
+
+
+class MeetingQuery(Paging):
+    country: Iso | None = None
+    committee: Slug | None = None
+    kind: SeriesKind | None = None
+    start_from: AwareDatetime | None = Field(None, alias="from")
+    start_before: AwareDatetime | None = Field(None, alias="to")
+    status: Literal["scheduled", "cancelled"] | None = None
+
+
+class MeetingPage(BaseModel):
+    items: list[MeetingOut]
+    total: int
+    next_offset: int | None
+
+
+class MoveIn(Input):
+    start: AwareDatetime = Field(description="The new start, with its UTC offset.")
+    zone: Zone | None = Field(None, description="Zone whose wall clock the meeting keeps.")
+    duration_minutes: int | None = Field(None, ge=1, le=1440)
+    reason: Reason | None = None  # type: ignore[valid-type]
+
+
+class CancelIn(Input):
+    reason: Reason | None = None  # type: ignore[valid-type]
+
+
+# --- participants, agenda, suggestions, proposals ---------------------------------------
+
+class ParticipantIn(Input):
+    organisation_id: Id
+    role: Literal["invited", "observer", "representative"] = "invited"
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    organisation_id: int | None
+    contact_id: int | None
+    role: str
+
+
+class ParticipantList(BaseModel):
+    items: list[ParticipantOut]
+
+
+class AgendaItemIn(Input):
+    title: text(200, 1)  # type: ignore[valid-type]
+    kind: Literal["progress", "cso-proposal", "discussion", "other"] = "discussion"
+    presenter: text(200) | None = None  # type: ignore[valid-type]
+    duration: int = Field(15, ge=1, le=480)
+    language: Literal["en", "es", "pt", "fr", "ht"] | None = None
+
+
+class PositionIn(Input):
+    position: int = Field(ge=1, le=1000)
+
+
+class AgendaOut(BaseModel):
+    meeting_id: int
+    version: int
+    draft_changed: bool
+    items: list[AgendaEntryOut]
+
+
+class SuggestionOut(BaseModel):
+    id: int
+    meeting_id: int
+    title: str
+    description: str
+    organisation: str
+    language: str
+    minutes_needed: int
+    state: str
+    reason: str | None
+
+
+class SuggestionList(BaseModel):
+    items: list[SuggestionOut]
+
+
+class DecisionIn(Input):
+    decision: Literal["accept", "decline", "defer", "merge"]
+    reason: Reason | None = None  # type: ignore[valid-type]
+    into: Id | None = Field(None, description="For merge: the suggestion to join.")
+
+
+class ProposalOut(BaseModel):
+    id: int
+    committee: str
+    title: str
+    body: str
+    organisation: str
+    state: str
+    answer: str | None
+    meeting_id: int | None
+    created_at: AwareDatetime
+
+
+class ProposalPage(BaseModel):
+    items: list[ProposalOut]
+    total: int
+    next_offset: int | None
+
+
+class AnswerIn(Input):
+    answer: text(4000, 1)  # type: ignore[valid-type]
+
+
+# --- compliance and outbox ------------------------------------------------------------
+
+class ComplianceQuery(Query):
+    year: int = Field(ge=2022, le=2100)
+
+
+class CellOut(BaseModel):
+    period: str
+    state: str
+    meeting_ids: list[int]
+
+
+class AgendaRecordOut(BaseModel):
+    meeting_id: int
+    state: str
+    days_late: float
+    lead_days: float | None
+
+
+class ComplianceOut(BaseModel):
+    year: int
+    countries: dict[str, list[CellOut]]
+    committees: dict[str, list[CellOut]]
+    agendas: list[AgendaRecordOut]
+
+
+class OutboxQuery(Paging):
+    state: Literal["queued", "sending", "sent", "failed"] | None = None
+
+
+class OutboxItemOut(BaseModel):
+    id: int
+    kind: str
+    recipient: str
+    subject: str
+    state: str
+    attempts: int
+    last_error: str | None
+    meeting_id: int | None
+    created_at: AwareDatetime
+    sent_at: AwareDatetime | None
+
+
+class OutboxOut(BaseModel):
+    counts: dict[str, int]
+    items: list[OutboxItemOut]
+    total: int
+    next_offset: int | None

@@ -1,0 +1,133 @@
+"""Series: list, read, schedule (or dry-run), and who is invited to them."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import func, select
+
+from coordinator.api import bp, registry
+from coordinator.api import schemas as s
+from coordinator.api.access import allowed, api_actor, caller, required
+from coordinator.api.out import deadlines_out, next_offset, series_out
+from coordinator.api.spec import json_response
+from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import Committee, Country, Participant, ParticipantRole, Series
+from coordinator.services import permissions
+from coordinator.services.clashes import clashes_for
+from coordinator.services.errors import NotFound
+from coordinator.services.participants import add_participant, remove_participant
+from coordinator.services.series import SeriesInput, preview, schedule_series
+
+DRY_RUN_MONTHS = 24
+
+
+def _series(series_id: int) -> Series:
+    found = db.session.get(Series, series_id)
+    if found is None:
+        raise NotFound(f"No series {series_id}.")
+    return found
+
+
+@registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
+                    query=s.SeriesQuery, response=s.SeriesPage)
+def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
+    caller()
+    stmt = select(Series)
+    if query.country:
+        stmt = stmt.where(Series.country.has(Country.iso == query.country))
+    if query.committee:
+        stmt = stmt.where(Series.committee.has(Committee.slug == query.committee))
+    if query.kind:
+        stmt = stmt.where(Series.kind == query.kind)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(stmt.order_by(Series.id).limit(query.limit)
+                              .offset(query.offset))
+    return json_response(s.SeriesPage(items=[series_out(x) for x in rows], total=total,
+                                      next_offset=next_offset(query.offset, query.limit,
+                                                              total)))
+
+
+@registry.operation(bp, "GET", "/series/{series_id}", summary="One series", tag="series",
+                    response=s.SeriesOut)
+def series_get(series_id: int):  # type: ignore[no-untyped-def]
+    caller()
+    return json_response(series_out(_series(series_id)))
+
+
+@registry.operation(bp, "POST", "/series", summary="Schedule a series, or dry-run it",
+                    tag="series", body=s.SeriesIn, response=s.SeriesOut, status=201,
+                    token=True, errors=(409,), alternatives=((200, s.DryRunOut),))
+def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
+    """With `dry_run`, nothing is written: the answer (200, a DryRunOut) lists the
+    meetings the rule gives, their holiday shifts, deadlines and clashes with external
+    calendars and with the account's other meetings."""
+    account = required()
+    allowed(permissions.can_create(account, body.kind, body.country, body.committee))
+    hour, minute = (int(x) for x in body.start_time.split(":"))
+    data = SeriesInput(
+        kind=body.kind, first_date=body.first_date, start_time=time(hour, minute),
+        zone=body.zone, duration_minutes=body.duration_minutes, rrule=body.rrule,
+        title=body.title, country=body.country, committee=body.committee,
+        coordinator_id=account.id, holiday_country=body.holiday_country,
+        location=body.location, online_url=body.online_url, description=body.description,
+        held_by=body.held_by, short_notice_justification=body.short_notice_justification,
+        offsets=DeadlineOffsets(body.offsets.suggestions_open, body.offsets.suggestions_close,
+                                body.offsets.agenda_due, tuple(body.offsets.reminders)))
+    now = utc_now()
+    if body.dry_run:
+        planned = preview(db.session, data, now=now, horizon_months=DRY_RUN_MONTHS)
+        found = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=account)
+        return json_response(s.DryRunOut(meetings=[s.PlannedOut(
+            start=p.start_utc, end=p.end_utc, zone=p.zone_name,
+            shifted_from=p.shift.original if p.shift else None,
+            holiday=p.shift.holiday if p.shift else None,
+            deadlines=deadlines_out(deadlines_for(p.start, data.offsets)),
+            clashes=[s.ClashOut(source=c.source, title=c.title, start=c.start, end=c.end)
+                     for c in clash]) for p, clash in zip(planned, found, strict=True)]))
+    created = schedule_series(data, now=now, actor=api_actor(account))
+    return json_response(series_out(created), 201,
+                         headers={"Location": f"/api/v1/series/{created.id}"})
+
+
+@registry.operation(bp, "GET", "/series/{series_id}/participants",
+                    summary="Who is invited to every meeting of a series",
+                    tag="participants", response=s.ParticipantList, token=True)
+def participants(series_id: int):  # type: ignore[no-untyped-def]
+    allowed(permissions.can_manage_series(required(), _series(series_id)))
+    rows = db.session.scalars(select(Participant).where(Participant.series_id == series_id)
+                              .order_by(Participant.id))
+    return json_response(s.ParticipantList(items=[s.ParticipantOut(
+        id=p.id, organisation_id=p.organisation_id, contact_id=p.contact_id,
+        role=p.role.value) for p in rows]))
+
+
+@registry.operation(bp, "POST", "/series/{series_id}/participants",
+                    summary="Invite an approved organisation to a series",
+                    tag="participants", body=s.ParticipantIn, response=s.ParticipantOut,
+                    status=201, token=True, errors=(409,))
+def participant_add(series_id: int, body: s.ParticipantIn):  # type: ignore[no-untyped-def]
+    account = required()
+    allowed(permissions.can_manage_series(account, _series(series_id)))
+    added = add_participant(now=utc_now(), actor=api_actor(account), series_id=series_id,
+                            organisation_id=body.organisation_id,
+                            role=ParticipantRole(body.role))
+    return json_response(s.ParticipantOut(id=added.id, organisation_id=added.organisation_id,
+                                          contact_id=added.contact_id, role=added.role.value),
+                         201)
+
+
+@registry.operation(bp, "DELETE", "/series/{series_id}/participants/{participant_id}",
+                    summary="Stop inviting a participant", tag="participants", status=204,
+                    token=True)
+def participant_remove(series_id: int, participant_id: int):  # type: ignore[no-untyped-def]
+    """Their invitations to future meetings are cancelled (METHOD:CANCEL)."""
+    account = required()
+    allowed(permissions.can_manage_series(account, _series(series_id)))
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.series_id != series_id:
+        raise NotFound(f"No participant {participant_id} in series {series_id}.")
+    remove_participant(participant_id, now=utc_now(), actor=api_actor(account))
+    return json_response(None, 204)
