@@ -33,6 +33,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
         "SCHEDULER_PRUNE_SECONDS": 86400,
+        # Watched external calendars (clash warnings) are fetched this often.
+        "SCHEDULER_CALENDARS_SECONDS": 21600,
+        "EXTERNAL_FEEDS_ALLOW_PRIVATE": False,
         # Sent messages are kept this long (failed ones until someone looks at them).
         "OUTBOX_KEEP_DAYS": 400,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -40,6 +43,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # as the session instead of an hour, so nobody loses what they typed.
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # No form or API body is near this; larger bodies get 413 before any parsing.
+        "MAX_CONTENT_LENGTH": 512 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         # Session cookies: never readable by scripts, not sent on cross-site posts, and
         # HTTPS-only whenever the public address is HTTPS (see `check`).
         "SESSION_COOKIE_HTTPONLY": True,

@@ -14,6 +14,7 @@ from coordinator.mail.dispatch import dispatch, prune_sent
 from coordinator.scheduler.runs import record_failure, record_start, record_success
 from coordinator.services.deadlines import run_due_deadlines
 from coordinator.services.digest import send_weekly_digest
+from coordinator.services.external_feeds import refresh_all
 from coordinator.services.series import materialise_all
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ def _prune(now: datetime) -> Any:
     return prune_sent(now, keep=timedelta(days=int(current_app.config["OUTBOX_KEEP_DAYS"])))
 
 
+def _calendars(now: datetime) -> Any:
+    return refresh_all(now=now)
+
+
 # name -> (what it does, config key of its interval in seconds)
 JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "dispatch": (_dispatch, "SCHEDULER_DISPATCH_SECONDS"),
@@ -46,6 +51,7 @@ JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "materialise": (_materialise, "SCHEDULER_MATERIALISE_SECONDS"),
     "digest": (_digest, "SCHEDULER_DIGEST_SECONDS"),
     "prune": (_prune, "SCHEDULER_PRUNE_SECONDS"),
+    "calendars": (_calendars, "SCHEDULER_CALENDARS_SECONDS"),
 }
 
 

@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
         public,
         registration,
         rsvp,
+        security,
         suggest,
         workspace,
     )
@@ -34,5 +35,6 @@ def register_blueprints(app: Flask) -> None:
 
     api.register(app)
     errors.register(app)
+    security.install(app)
     install_template_helpers(app)
     app.wsgi_app = feeds.FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -38,7 +38,7 @@ from coordinator.calendar.feeds import (
     render,
     series_feed,
 )
-from coordinator.extensions import db
+from coordinator.extensions import db, limiter
 from coordinator.links import BadLink, ExpiredLink, absolute_url, unsign_timed
 from coordinator.models import Committee, Contact, Country, Series
 from coordinator.models.feeds import version_memo
@@ -51,6 +51,7 @@ from coordinator.services.feed_tokens import (
     rotate_feed_token,
 )
 from coordinator.services.unit import Actor
+from coordinator.web.limits import per_link
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 MAX_QUERY = 200  # bytes of query string a feed accepts
@@ -286,6 +287,7 @@ def subscribe():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/private/request")
+@limiter.limit("5/minute;50/day")
 def request_private():  # type: ignore[no-untyped-def]
     address = (request.form.get("email") or "")[:254]
     request_feed_link(address, now=utc_now())
@@ -294,6 +296,7 @@ def request_private():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/private/manage/<token>", methods=["GET", "POST"])
+@limiter.limit("10/minute;100/day", key_func=per_link, methods=["POST"])
 def manage_private(token: str):  # type: ignore[no-untyped-def]
     try:
         payload = unsign_timed("feed-manage", token, MANAGE_LINK_SECONDS)

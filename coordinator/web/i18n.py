@@ -55,12 +55,13 @@ def install_template_helpers(app: Flask) -> None:
 
     @app.before_request
     def forget_cached_locale() -> None:
-        # Flask-Babel caches the locale on `g`, Flask-WTF the CSRF token and Flask-Login
-        # the user, and `g` outlives a request when an app context was already pushed
+        # Flask-Babel caches the locale on `g`, Flask-WTF the CSRF token, Flask-Login
+        # and the API the caller, and `g` outlives a request when an app context was already pushed
         # (CLI, tests): each request decides afresh.
         refresh()
         g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         g.pop("_login_user", None)
+        g.pop("api_account", None)
 
     @app.after_request
     def remember_language(response):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from coordinator.cadence.zones import utc_now
+from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.present import series_title
 from coordinator.services.errors import InvalidInput, NotFound
@@ -16,6 +17,7 @@ from coordinator.services.rsvp import (
     answer_invitation,
     invitation_for,
 )
+from coordinator.web.limits import per_link
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 ANSWER_CHOICES = ("accepted", "tentative", "declined")
@@ -29,6 +31,7 @@ def _page(token: str, invitation, status: int = 200, **extra):  # type: ignore[n
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit("30/minute;300/day", key_func=per_link, methods=["POST"])
 def answer(token: str):  # type: ignore[no-untyped-def]
     now = utc_now()
     try:

@@ -23,6 +23,7 @@ from coordinator.models import (
     OutboxMessage,
     OutboxState,
     Participant,
+    Proposal,
     RegistrationState,
     Role,
     Scope,
@@ -71,14 +72,35 @@ def _world() -> dict[str, int]:
                            meeting_id=meeting.id, state=OutboxState.FAILED,
                            next_attempt_at=NOW, created_at=NOW, last_error="550 no")
     invited = Participant(series_id=series.id, contact_id=contact.id, created_at=NOW)
-    db.session.add_all([suggestion, failed, invited])
-    db.session.commit()
     committee = db.session.scalar(sa.select(Committee).order_by(Committee.id))
+    proposal = Proposal(committee_id=committee.id, contact_id=contact.id, form_key="p",
+                        title="Proposal", body="Text", language="es", created_at=NOW,
+                        updated_at=NOW)
+    db.session.add_all([suggestion, failed, invited, proposal])
+    db.session.commit()
+    from coordinator.models import Account, ExternalFeed
+    from coordinator.services.api_tokens import create_token
+
+    guatemala = db.session.scalar(sa.select(Account).where(Account.email == "gt@example.org"))
+    create_token(guatemala.id, "gt", now=NOW, actor=Actor.cli())
+    feed = ExternalFeed(account_id=guatemala.id, name="RCM", url="https://example.org/x.ics",
+                        events=[], created_at=NOW)
+    db.session.add(feed)
+    db.session.commit()
+    token_id = db.session.scalar(sa.select(sa.func.max(sa.text("id"))).select_from(
+        sa.table("api_tokens")))
     return {"series_id": series.id, "meeting_id": meeting.id, "item_id": item.id,
             "suggestion_id": suggestion.id, "message_id": failed.id,
             "committee_id": committee.id, "account_id": secretariat.id,
-            "organisation_id": organisation.id, "participant_id": invited.id}
+            "organisation_id": organisation.id, "participant_id": invited.id,
+            "proposal_id": proposal.id, "token_id": token_id, "feed_id": feed.id}
 
+
+# Records that belong to one account alone: others get 404, as if they did not exist.
+OWN = {"workspace.token_revoke", "workspace.calendar_refresh", "workspace.calendar_remove"}
+# Any account may do these for itself (its own tokens and watched calendars): no scope to
+# leave. Sent empty, they are refused as incomplete and write nothing.
+SELF_SERVICE = {"workspace.token_create", "workspace.calendar_add"}
 
 # What an in-scope coordinator would send: enough for a route to act if it let them.
 PAYLOADS = {
@@ -141,8 +163,8 @@ def test_every_state_changing_route_refuses_the_wrong_caller(seeded) -> None:
     ids = _world()
     rules = _state_changing_rules(app)
     workspace = [r for r in rules if r.endpoint.startswith("workspace.")]
-    unknown = [r.endpoint for r in rules
-               if not r.endpoint.startswith("workspace.") and r.endpoint not in PUBLIC]
+    unknown = [r.endpoint for r in rules if not r.endpoint.startswith(("workspace.", "api."))
+               and r.endpoint not in PUBLIC]
     assert not unknown, f"new state-changing routes need a guard decision: {unknown}"
     assert len(workspace) >= 15
     before = _footprint()
@@ -162,11 +184,16 @@ def test_every_state_changing_route_refuses_the_wrong_caller(seeded) -> None:
         token = csrf_of(outsider, "/workspace/")
         answer = outsider.post(_url(rule, ids), data={**PAYLOADS.get(rule.endpoint, {}),
                                                       "csrf_token": token})
-        assert answer.status_code == 403, (rule.endpoint, answer.status_code)
+        # Someone else's token or calendar does not exist for you (404, not 403).
+        expected = 404 if rule.endpoint in OWN else 422 if rule.endpoint in SELF_SERVICE \
+            else 403
+        assert answer.status_code == expected, (rule.endpoint, answer.status_code)
 
     insider = app.test_client()
     log_in(insider, "sec@example.org")
     for rule in rules:
+        if rule.endpoint.startswith("api."):
+            continue  # bearer tokens, not cookies: see the API test below
         answer = insider.post(_url(rule, ids), data=PAYLOADS.get(rule.endpoint, {}))
         assert answer.status_code == 400, (rule.endpoint, answer.status_code)
         assert "expired or was sent from another site" in answer.get_data(as_text=True)
@@ -195,3 +222,49 @@ def test_the_same_requests_succeed_for_the_coordinator_in_scope(seeded) -> None:
 def test_workspace_pages_need_a_log_in(seeded, path: str) -> None:
     answer = seeded.test_client().get(path)
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+# Valid bodies, so each API write gets past validation to the question of who is asking.
+API_BODIES = {
+    "api.series_create": {"kind": "national", "country": "GT", "first_date": "2027-02-01",
+                          "start_time": "10:00", "zone": "America/Guatemala"},
+    "api.move": {"start": "2026-12-16T10:00:00-06:00"},
+    "api.cancel": {"reason": "no"},
+    "api.agenda_add": {"title": "New item"},
+    "api.agenda_position": {"position": 1},
+    "api.decide": {"decision": "decline", "reason": "no"},
+    "api.answer": {"answer": "Thanks"},
+    "api.participant_add": {"organisation_id": 1},
+}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_api_write_refuses_anonymous_cookie_and_out_of_scope_callers(seeded) -> None:
+    """The API takes bearer tokens only: a browser's session cookie gets 401 (so a
+    cross-site form can never act through it, which is why it needs no CSRF token), and
+    a token of another country's coordinator gets 403."""
+    from coordinator.models import Account
+    from coordinator.services.api_tokens import create_token
+
+    ids = _world()
+    writes = [r for r in _state_changing_rules(seeded) if r.endpoint.startswith("api.")]
+    assert len(writes) >= 10
+    mexico = db.session.scalar(sa.select(Account.id).where(Account.email == "mx@example.org"))
+    token = create_token(mexico, "t", now=NOW, actor=Actor.cli())
+    before = _footprint()
+    browser = seeded.test_client()
+    log_in(browser, "sec@example.org")  # the secretariat, logged in with a cookie
+    outsider = seeded.test_client()
+    for rule in writes:
+        method = next(iter(rule.methods & STATE_CHANGING))
+        url = _url(rule, ids)
+        body = API_BODIES.get(rule.endpoint)
+        for client, headers, expected in (
+                (seeded.test_client(), {}, 401),
+                (browser, {}, 401),
+                (outsider, {"Authorization": f"Bearer {token}"}, 403),
+                (outsider, {"Authorization": "Bearer coord_" + "x" * 43}, 401)):
+            answer = client.open(url, method=method, json=body, headers=headers)
+            assert answer.status_code == expected, (rule.endpoint, expected, answer.json)
+            assert answer.mimetype == "application/problem+json"
+    assert _footprint() == before

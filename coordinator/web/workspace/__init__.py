@@ -84,6 +84,7 @@ def register_views() -> None:
         accounts,
         committees,
         dashboard,
+        integrations,
         meetings,
         outbox,
         registrations,

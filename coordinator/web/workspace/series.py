@@ -26,6 +26,7 @@ from coordinator.models import (
 )
 from coordinator.present import KIND_LABELS, country_name, series_title
 from coordinator.services import permissions
+from coordinator.services.clashes import clashes_for
 from coordinator.services.errors import InvalidInput
 from coordinator.services.participants import add_participant, remove_participant
 from coordinator.services.series import SeriesInput, change_rule, preview, schedule_series
@@ -62,10 +63,14 @@ def _choices() -> dict:
             "zones": [(z, z) for z in known_zones()]}
 
 
-def _preview_rows(data: SeriesInput) -> list[dict]:
-    planned = preview(db.session, data, now=utc_now(), horizon_months=PREVIEW_MONTHS)
-    return [{"meeting": p, "deadlines": deadlines_for(p.start, data.offsets)}
-            for p in planned[:12]]
+def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[dict]:
+    """The next meetings with their deadlines and what each clashes with (watched
+    calendars, the coordinator's other meetings, meetings of the same organisations)."""
+    planned = preview(db.session, data, now=utc_now(), horizon_months=PREVIEW_MONTHS)[:12]
+    clashes = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=me(),
+                          series_id=series_id)
+    return [{"meeting": p, "deadlines": deadlines_for(p.start, data.offsets), "clashes": c}
+            for p, c in zip(planned, clashes, strict=True)]
 
 
 @bp.get("/series")
@@ -175,7 +180,7 @@ def series_rule(series_id: int):  # type: ignore[no-untyped-def]
                            holiday_country=series.holiday_country or "",
                            held_by=series.held_by, offsets=series.offsets,
                            short_notice_justification=series.short_notice_justification)
-        rows = _preview_rows(data)
+        rows = _preview_rows(data, series_id=series.id)
         return _detail(series, rule_form=request.form, rule_rows=rows)
     except InvalidInput as exc:
         db.session.rollback()

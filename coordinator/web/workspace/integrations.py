@@ -1,0 +1,82 @@
+"""Connections to other tools: personal API tokens and external calendars to watch."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from coordinator.cadence.zones import utc_now
+from coordinator.extensions import db
+from coordinator.models import ExternalFeed
+from coordinator.services import api_tokens, external_feeds
+from coordinator.services.errors import InvalidInput
+from coordinator.web.workspace import actor, bp, done, get_or_404, me
+from coordinator.web.workspace.forms import text
+
+
+def _page(*, new_token: str | None = None, error: InvalidInput | None = None,  # type: ignore[no-untyped-def]
+          form=None, status: int = 200):
+    account = me()
+    feeds = db.session.scalars(select(ExternalFeed).where(ExternalFeed.account_id == account.id)
+                               .order_by(ExternalFeed.id)).all()
+    return render_template("workspace/integrations.html", tokens=api_tokens.tokens_of(
+        account.id), feeds=feeds, new_token=new_token, error=error, form=form or {}), status
+
+
+@bp.get("/integrations")
+def integrations():  # type: ignore[no-untyped-def]
+    return _page()
+
+
+@bp.post("/integrations/tokens")
+def token_create():  # type: ignore[no-untyped-def]
+    try:
+        token = api_tokens.create_token(me().id, text(request.form, "name", 100) or "",
+                                        now=utc_now(), actor=actor())
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _page(error=exc, form=request.form, status=422)
+    # Shown once, on this answer only; the database keeps its SHA-256.
+    response = _page(new_token=token)
+    return response[0], 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/integrations/tokens/<int:token_id>/revoke")
+def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+    api_tokens.revoke_token(token_id, me().id, now=utc_now(), actor=actor())
+    return done(gettext("The token no longer works."), url_for("workspace.integrations"))
+
+
+@bp.post("/integrations/calendars")
+def calendar_add():  # type: ignore[no-untyped-def]
+    try:
+        feed = external_feeds.add_feed(me().id, text(request.form, "name", 100) or "",
+                                       text(request.form, "url", 500) or "", now=utc_now(),
+                                       actor=actor())
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _page(error=exc, form=request.form, status=422)
+    external_feeds.refresh_feed(feed.id, now=utc_now())
+    return done(gettext("The calendar is watched; scheduling now warns about clashes with it."),
+                url_for("workspace.integrations"))
+
+
+def _own_feed(feed_id: int) -> ExternalFeed:
+    feed = get_or_404(ExternalFeed, feed_id)
+    if feed.account_id != me().id:
+        abort(404)
+    return feed
+
+
+@bp.post("/integrations/calendars/<int:feed_id>/refresh")
+def calendar_refresh(feed_id: int):  # type: ignore[no-untyped-def]
+    feed = external_feeds.refresh_feed(_own_feed(feed_id).id, now=utc_now())
+    return done(gettext("Fetched again.") if not feed.last_error else feed.last_error,
+                url_for("workspace.integrations"))
+
+
+@bp.post("/integrations/calendars/<int:feed_id>/remove")
+def calendar_remove(feed_id: int):  # type: ignore[no-untyped-def]
+    external_feeds.remove_feed(_own_feed(feed_id).id, me().id, now=utc_now(), actor=actor())
+    return done(gettext("The calendar is no longer watched."), url_for("workspace.integrations"))
