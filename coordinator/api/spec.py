@@ -126,8 +126,9 @@ def openapi_document(registry: Registry, *, title: str, version: str, descriptio
         (op.body, "validation") for op in registry.operations if op.body is not None]
     refs, defs = models_json_schema(keyed, ref_template="#/components/schemas/{model}")
     paths: dict[str, dict[str, Any]] = {}
+    schemas = dict(defs.get("$defs", {}))
     for op in registry.operations:
-        paths.setdefault(op.path, {})[op.method.lower()] = _path_item(op, refs)
+        paths.setdefault(op.path, {})[op.method.lower()] = _path_item(op, refs, schemas)
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -135,7 +136,7 @@ def openapi_document(registry: Registry, *, title: str, version: str, descriptio
         "servers": [{"url": server}],
         "paths": paths,
         "components": {
-            "schemas": defs.get("$defs", {}),
+            "schemas": schemas,
             "securitySchemes": {"token": {
                 "type": "http", "scheme": "bearer",
                 "description": "A personal API token, created in the workspace under "
@@ -162,7 +163,7 @@ ERROR_TEXT = {
 }
 
 
-def _path_item(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+def _path_item(op: Operation, refs: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
     item: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary,
                             "tags": [op.tag]}
     if op.description:
@@ -171,7 +172,9 @@ def _path_item(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
               for name in _PATH_PARAM.findall(op.path)]
     if op.query is not None:
-        schema = op.query.model_json_schema(mode="validation")
+        schema = op.query.model_json_schema(mode="validation",
+                                            ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))  # enums the parameters refer to
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             prop = {k: v for k, v in prop.items() if k != "title"}

@@ -92,6 +92,9 @@ def _page(values: dict[str, Any], errors: dict[str, str], status: int):  # type:
 # Only accepted forms count: someone correcting mistakes on a phone is never locked out.
 @limiter.limit("5/minute;50/day", methods=["POST"],
                deduct_when=lambda response: response.status_code < 400)
+# Refused forms do not count above (someone fixing mistakes is never locked out), but a
+# flood of them still meets this ceiling.
+@limiter.limit("30/minute", methods=["POST"])
 def criteria():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         values = _submitted()

@@ -85,7 +85,8 @@ def series_input(form: Mapping[str, str], *, coordinator_id: int | None) -> Seri
         rrule=text(form, "rrule", 500), title=text(form, "title", 200),
         country=text(form, "country", 2), committee=text(form, "committee", 80),
         coordinator_id=coordinator_id,
-        holiday_country=None if form.get("holiday_country") == "auto"
+        # "auto" (or absent): the country's holidays, or the committee lead's; "": none.
+        holiday_country=None if form.get("holiday_country") in (None, "auto")
         else (form.get("holiday_country") or "").strip()[:2],
         location=text(form, "location", 300), online_url=text(form, "online_url", 500),
         description=text(form, "description", 5000),

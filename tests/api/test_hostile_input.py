@@ -1,0 +1,156 @@
+"""A hostile-input corpus against every API write: only 4xx problem documents, and the
+database exactly as it was.
+
+The cases are derived from the OpenAPI document itself, field by field, so a new write
+endpoint or field is attacked without anyone listing it here: over-long strings, wrong
+types, invalid dates and zones, HTML and script and SQL where a strict format is expected,
+control characters, unknown fields, plus whole-body attacks (invalid UTF-8, not JSON, the
+wrong content type, a body over the size limit).
+
+HTML or SQL inside free text (a title) is valid text, not an attack on the database: it is
+stored as typed and escaped on output, which the XSS tests of pages, mails and feeds check.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import time_machine
+
+from tests.api.conftest import NOW, bearer
+from tests.web.test_route_guards import _footprint
+
+SCRIPT = "<script>alert(1)</script>"
+SQL = "'; DROP TABLE meetings; --"
+WRONG_TYPES: list[Any] = [{"$gt": ""}, [1, 2], 3.5]
+
+VALID = {  # a valid body per operation, to attack one field at a time
+    "series_create": {"kind": "national", "country": "GT", "first_date": "2027-03-01",
+                      "start_time": "10:00", "zone": "America/Guatemala"},
+    "move": {"start": "2027-02-12T10:00:00-06:00"},
+    "cancel": {"reason": "x"},
+    "agenda_add": {"title": "Item"},
+    "agenda_position": {"position": 1},
+    "decide": {"decision": "decline", "reason": "no"},
+    "answer": {"answer": "Thanks"},
+    "participant_add": {"organisation_id": 1},
+}
+
+
+def _resolve(doc: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _variants(doc: dict, schema: dict) -> list[Any]:
+    """Values this field must refuse."""
+    schema = _resolve(doc, schema)
+    options = [_resolve(doc, s) for s in schema.get("anyOf", [schema])]
+    kinds = {o.get("type") for o in options}
+    values: list[Any] = list(WRONG_TYPES)
+    for o in options:
+        if o.get("type") == "string":
+            if "maxLength" in o:
+                values.append("x" * (o["maxLength"] + 1))
+            if "pattern" in o or "enum" in o or "format" in o:
+                values += [SCRIPT, SQL, "2027-02-30", "Mars/Olympus", "25:99", "\u202e"]
+            values.append("bad\x00nul")
+        if o.get("type") == "integer":
+            values += ["1; DROP TABLE meetings", 2**63, o.get("minimum", 0) - 1,
+                       o.get("maximum", 2**40) + 1]
+        if o.get("type") == "array":
+            values += [["x"] * 1000, "not a list"]
+    if "null" not in kinds:
+        values.append(None)
+    return values
+
+
+def _cases(doc: dict) -> list[tuple[str, str, str, Any, str]]:
+    cases = []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if "requestBody" not in op:
+                continue
+            name = op["operationId"]
+            schema = _resolve(doc, op["requestBody"]["content"]["application/json"]["schema"])
+            for field, prop in schema.get("properties", {}).items():
+                for value in _variants(doc, prop):
+                    cases.append((method, path, name, {**VALID[name], field: value},
+                                  f"{field}={str(value)[:30]!r}"))
+            cases += [
+                (method, path, name, {**VALID[name], "unexpected": 1}, "unknown field"),
+                (method, path, name, b"\xff\xfe\x00 not utf-8", "invalid UTF-8"),
+                (method, path, name, b"{not json", "not JSON"),
+                (method, path, name, b"[]", "a list, not an object"),
+                (method, path, name, b"x" * (600 * 1024), "over the size limit"),
+                (method, path, name, "form", "wrong content type"),
+            ]
+    return cases
+
+
+def _url(path: str, world) -> str:  # type: ignore[no-untyped-def]
+    ids = {"meeting_id": world.meeting_id, "series_id": world.series_id,
+           "organisation_id": world.organisation_id, "item_id": world.item_id,
+           "suggestion_id": world.suggestion_id, "proposal_id": world.proposal_id,
+           "committee_id": world.committee_id, "participant_id": world.participant_id}
+    return "/api/v1" + path.format(**ids)
+
+
+@pytest.fixture
+def armed_world(world):  # type: ignore[no-untyped-def]
+    """The API world plus one record of each kind a write can target."""
+    import sqlalchemy as sa
+
+    from coordinator.extensions import db
+    from coordinator.models import Committee, Contact, Participant, Proposal, Suggestion
+    from coordinator.services.agenda import add_item
+    from coordinator.services.unit import Actor
+
+    contact = db.session.scalar(sa.select(Contact))
+    committee = db.session.scalar(sa.select(Committee).order_by(Committee.id))
+    world.item_id = add_item(world.meeting_id, now=NOW, actor=Actor.cli(), kind="discussion",
+                             title="Item").id
+    suggestion = Suggestion(meeting_id=world.meeting_id, contact_id=contact.id, form_key="k",
+                            title="Topic", language="es", created_at=NOW, updated_at=NOW)
+    proposal = Proposal(committee_id=committee.id, contact_id=contact.id, form_key="p",
+                        title="P", body="B", language="es", created_at=NOW, updated_at=NOW)
+    participant = Participant(series_id=world.series_id, organisation_id=world.organisation_id,
+                              created_at=NOW)
+    db.session.add_all([suggestion, proposal, participant])
+    db.session.commit()
+    world.suggestion_id, world.proposal_id = suggestion.id, proposal.id
+    world.committee_id, world.participant_id = committee.id, participant.id
+    return world
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_write_refuses_the_corpus_with_problem_documents(armed_world, client,
+                                                               no_rate_limits) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    cases = _cases(doc)
+    assert len({c[2] for c in cases}) == len(VALID), "a write endpoint has no valid body"
+    assert len(cases) > 300
+    before = _footprint()
+    failures = []
+    for method, path, name, body, label in cases:
+        headers = bearer(armed_world.secretariat)
+        if body == "form":
+            answer = client.open(_url(path, armed_world), method=method, headers=headers,
+                                 data={"a": "b"})
+        elif isinstance(body, bytes):
+            answer = client.open(_url(path, armed_world), method=method, data=body,
+                                 headers={**headers, "Content-Type": "application/json"})
+        else:
+            answer = client.open(_url(path, armed_world), method=method, json=body,
+                                 headers=headers)
+        problem = answer.get_json(silent=True) or {}
+        if not (400 <= answer.status_code < 500
+                and answer.mimetype == "application/problem+json"
+                and problem.get("status") == answer.status_code and problem.get("title")):
+            failures.append((name, label, answer.status_code,
+                             json.dumps(problem)[:200] or answer.data[:200]))
+    assert not failures, failures[:10]
+    assert _footprint() == before
