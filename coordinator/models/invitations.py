@@ -92,3 +92,5 @@ class JobRun(db.Model):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(1000))
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which process ran it last ("host:pid"): with several schedulers, only the leader.
+    runner: Mapped[str | None] = mapped_column(String(100))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,8 +21,14 @@ def _row(name: str) -> JobRun:
     return row
 
 
+def runner() -> str:
+    """This process, as "host:pid" (read at each run: a forked process has its own pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def record_start(name: str, when: datetime) -> None:
-    _row(name).last_started_at = when
+    row = _row(name)
+    row.last_started_at, row.runner = when, runner()
     db.session.commit()
 
 
