@@ -129,7 +129,7 @@ def test_two_web_and_two_scheduler_processes_share_one_database(seeded, smtp, tm
         assert status == 201
         # ... and served by the second (each process trusts its cached version ≤ 1 s).
         listed = wait_until(lambda: (lambda r: r[1]["total"] and r)(
-            call(two, "GET", f"/api/v1/meetings?country=GT&limit=200")), "the other process")
+            call(two, "GET", "/api/v1/meetings?country=GT&limit=200")), "the other process")
         assert {m["series_id"] for m in listed[1]["items"]} == {series["id"]}
 
         # Every queued mail arrives exactly once, sent by whichever scheduler leads.
