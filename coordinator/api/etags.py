@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Response, request
+from flask_babel import get_locale
 
 from coordinator.extensions import db
 from coordinator.models import current_version
@@ -12,8 +13,9 @@ from coordinator.models import current_version
 
 def etag_for(*parts: object) -> str:
     version, _ = current_version(db.session)
+    # Titles are translated: the language is part of the answer, so of its tag.
     digest = hashlib.sha256(repr((request.path, sorted(request.args.items(multi=True)),
-                                  parts)).encode()).hexdigest()[:16]
+                                  str(get_locale()), parts)).encode()).hexdigest()[:16]
     return f'W/"{version}-{digest}"'
 
 

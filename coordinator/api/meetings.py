@@ -70,10 +70,11 @@ def meetings(query: s.MeetingQuery):  # type: ignore[no-untyped-def]
                     tag="meetings", response=s.MeetingOut, etag=True)
 def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     caller()
+    found = _meeting(meeting_id)  # a missing meeting is 404, whatever If-None-Match says
     tag = etag_for()
     if (cached := not_modified(tag)) is not None:
         return cached
-    return json_response(meeting_out(_meeting(meeting_id)), headers={"ETag": tag})
+    return json_response(meeting_out(found), headers={"ETag": tag})
 
 
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/move", summary="Move one meeting",

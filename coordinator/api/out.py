@@ -34,7 +34,9 @@ def meeting_out(meeting: Meeting) -> s.MeetingOut:
         url=meeting_url(meeting))
 
 
-def series_out(series: Series) -> s.SeriesOut:
+def series_out(series: Series, *, private: bool = False) -> s.SeriesOut:
+    """`private`: the caller manages the series, so it sees the online link too (public
+    pages and feeds hide it, as invitations and private feeds are where it travels)."""
     count = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.series_id == series.id)) or 0
     return s.SeriesOut(
@@ -46,7 +48,8 @@ def series_out(series: Series) -> s.SeriesOut:
                          start_time=r.start_time.strftime("%H:%M"), zone=r.zone,
                          duration_minutes=r.duration_minutes, valid_from=r.valid_from,
                          valid_until=r.valid_until) for r in series.rules],
-        location=series.location, online_url=series.online_url, held_by=series.held_by,
+        location=series.location, online_url=series.online_url if private else None,
+        held_by=series.held_by,
         active=series.active, meetings=count)
 
 

@@ -57,15 +57,12 @@ def committees():  # type: ignore[no-untyped-def]
 
 
 @registry.operation(bp, "GET", "/compliance", summary="Who kept the cadence in a year",
-                    tag="reference", query=s.ComplianceQuery, response=s.ComplianceOut,
-                    etag=True)
+                    tag="reference", query=s.ComplianceQuery, response=s.ComplianceOut)
 def compliance(query: s.ComplianceQuery):  # type: ignore[no-untyped-def]
     """Countries by quarter and committees by half-year (held, scheduled, missed, due),
     and whether each agenda was published by its due date."""
+    # Not cached: states change as time passes (a meeting starts, an agenda falls due).
     caller()
-    tag = etag_for(utc_now().date().isoformat())  # the states move with the day too
-    if (cached := not_modified(tag)) is not None:
-        return cached
     report = compliance_report(query.year, now=utc_now())
 
     def cells(rows):  # type: ignore[no-untyped-def]
@@ -80,4 +77,4 @@ def compliance(query: s.ComplianceQuery):  # type: ignore[no-untyped-def]
                                    days_late=round(a.days_late, 2),
                                    lead_days=None if a.lead_days is None
                                    else round(a.lead_days, 2)) for a in report.agendas],
-    ), headers={"ETag": tag})
+    ))

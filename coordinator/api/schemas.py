@@ -22,6 +22,15 @@ def text(max_length: int, min_length: int = 0):  # type: ignore[no-untyped-def]
                      AfterValidator(_printable)]
 
 
+def _in_range(value: date) -> date:
+    # Dates the service can reason about (and that every time zone can represent).
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("use a year from 2000 to 2100")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 Name = text(200, 1)
 Reason = text(2000)
 Iso = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
@@ -128,7 +137,7 @@ class Offsets(Input):
 
 class SeriesIn(Input):
     kind: SeriesKind
-    first_date: date
+    first_date: Day
     start_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     zone: Zone
     duration_minutes: int = Field(90, ge=1, le=1440)
@@ -140,7 +149,7 @@ class SeriesIn(Input):
     location: text(300) | None = None  # type: ignore[valid-type]
     online_url: text(500) | None = None  # type: ignore[valid-type]
     description: text(5000) | None = None  # type: ignore[valid-type]
-    held_by: date | None = None
+    held_by: Day | None = None
     offsets: Offsets = Field(default_factory=Offsets)
     short_notice_justification: text(2000) | None = None  # type: ignore[valid-type]
     dry_run: bool = Field(False, description="Only compute the dates, deadlines and clashes.")
@@ -165,7 +174,7 @@ class SeriesOut(BaseModel):
     holiday_country: str | None
     rules: list[RuleOut]
     location: str | None
-    online_url: str | None
+    online_url: str | None = Field(description="Only for accounts that manage the series.")
     held_by: date | None
     active: bool
     meetings: int
@@ -248,8 +257,8 @@ class MeetingQuery(Paging):
     country: Iso | None = None
     committee: Slug | None = None
     kind: SeriesKind | None = None
-    start_from: AwareDatetime | None = Field(None, alias="from")
-    start_before: AwareDatetime | None = Field(None, alias="to")
+    start_from: Moment | None = Field(None, alias="from")
+    start_before: Moment | None = Field(None, alias="to")
     status: Literal["scheduled", "cancelled"] | None = None
 
 
@@ -260,7 +269,7 @@ class MeetingPage(BaseModel):
 
 
 class MoveIn(Input):
-    start: AwareDatetime = Field(description="The new start, with its UTC offset.")
+    start: Moment = Field(description="The new start, with its UTC offset.")
     zone: Zone | None = Field(None, description="Zone whose wall clock the meeting keeps.")
     duration_minutes: int | None = Field(None, ge=1, le=1440)
     reason: Reason | None = None  # type: ignore[valid-type]

@@ -34,7 +34,7 @@ def _series(series_id: int) -> Series:
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
                     query=s.SeriesQuery, response=s.SeriesPage)
 def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
-    caller()
+    account = caller()
     stmt = select(Series)
     if query.country:
         stmt = stmt.where(Series.country.has(Country.iso == query.country))
@@ -45,7 +45,8 @@ def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = db.session.scalars(stmt.order_by(Series.id).limit(query.limit)
                               .offset(query.offset))
-    return json_response(s.SeriesPage(items=[series_out(x) for x in rows], total=total,
+    return json_response(s.SeriesPage(items=[series_out(
+        x, private=permissions.can_manage_series(account, x)) for x in rows], total=total,
                                       next_offset=next_offset(query.offset, query.limit,
                                                               total)))
 
@@ -53,8 +54,9 @@ def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "GET", "/series/{series_id}", summary="One series", tag="series",
                     response=s.SeriesOut)
 def series_get(series_id: int):  # type: ignore[no-untyped-def]
-    caller()
-    return json_response(series_out(_series(series_id)))
+    found = _series(series_id)
+    return json_response(series_out(found, private=permissions.can_manage_series(caller(),
+                                                                              found)))
 
 
 @registry.operation(bp, "POST", "/series", summary="Schedule a series, or dry-run it",
@@ -88,7 +90,7 @@ def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
             clashes=[s.ClashOut(source=c.source, title=c.title, start=c.start, end=c.end)
                      for c in clash]) for p, clash in zip(planned, found, strict=True)]))
     created = schedule_series(data, now=now, actor=api_actor(account))
-    return json_response(series_out(created), 201,
+    return json_response(series_out(created, private=True), 201,
                          headers={"Location": f"/api/v1/series/{created.id}"})
 
 

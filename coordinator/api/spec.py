@@ -108,7 +108,7 @@ def _json_body() -> Any:
     raw = request.get_data(cache=False)
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Problem(400, title="Malformed JSON", detail=f"The body is not valid UTF-8 JSON: "
                       f"{str(exc)[:200]}") from exc
 
@@ -221,4 +221,6 @@ def json_response(model: BaseModel | None, status: int = 200,
     body = b"" if model is None else model.model_dump_json(by_alias=True).encode()
     response = Response(body, status=status, mimetype=JSON if model is not None else None,
                         headers=headers)
+    if model is None:
+        del response.headers["Content-Type"]  # 204: no body, no content type
     return response

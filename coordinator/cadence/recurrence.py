@@ -17,12 +17,15 @@ from dateutil.rrule import rrule, rrulestr
 from coordinator.cadence.errors import (
     EndBeforeStart,
     InvalidDuration,
+    InvalidInput,
     InvalidRule,
     RuleTooFrequent,
 )
 from coordinator.cadence.zones import get_zone
 
 MAX_DURATION = timedelta(hours=24)
+# Years the service plans in: far enough either way, and every zone can show them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_RULE_LENGTH = 500
 ALLOWED_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # The time of day is the series' own; a rule that sets it would make several meetings a day.
@@ -186,9 +189,15 @@ class Recurrence:
         zone = get_zone(self.zone_name)
         if self.at.tzinfo is not None:
             raise InvalidRule("Give the time of day without a zone; the zone is set separately.")
+        if not FIRST_YEAR <= self.first_date.year <= LAST_YEAR:
+            raise InvalidInput(f"Use a first date from {FIRST_YEAR} to {LAST_YEAR}.",
+                               field="first_date")
         if self.rrule is None:
             return self
-        rule = normalise_rule(self.rrule, self.first_date, self.at, zone)
+        try:
+            rule = normalise_rule(self.rrule, self.first_date, self.at, zone)
+        except OverflowError as exc:  # e.g. UNTIL=99991231 in a zone west of UTC
+            raise InvalidRule(f"The rule reaches beyond the year {LAST_YEAR}.") from exc
         return Recurrence(self.first_date, self.at.replace(second=0, microsecond=0),
                           self.zone_name, rule)
 

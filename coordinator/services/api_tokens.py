@@ -72,9 +72,11 @@ def account_for_token(token: str, *, now: datetime) -> Account | None:
             or row.revoked_at is not None or not row.account.active:
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id)
-                           .values(last_used_at=now))
-        db.session.commit()
+        # Bookkeeping, not a change of anyone's data: its own short transaction, so it
+        # never commits what the request's session holds.
+        with db.engine.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == row.id)
+                               .values(last_used_at=now))
     return row.account
 
 

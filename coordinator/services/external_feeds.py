@@ -3,8 +3,11 @@ and expanded into busy intervals for clash warnings."""
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
+import logging
 import socket
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, date, datetime, timedelta
@@ -22,37 +25,73 @@ from coordinator.models import ExternalFeed
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 2_000_000
 MAX_EVENTS = 2000
 MAX_FEEDS = 10
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # per read
+FETCH_SECONDS = 30  # for the whole download
 WINDOW = timedelta(days=760)  # the scheduling horizon and a little more
 
 
 def _checked_url(url: str) -> str:
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if len(url) > 500 or parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        scheme, host, _port = parts.scheme, parts.hostname, parts.port  # bad ports raise
+    except ValueError:
+        scheme, host = "", None
+    if len(url) > 500 or scheme not in ("https", "http") or not host:
         raise InvalidInput(gettext("Give the calendar's address, starting with https://."),
                            field="url")
     return url
 
 
+class FetchRefused(Exception):
+    """A calendar that cannot be fetched or read; its message is shown to the owner."""
+
+
 def _public_host(url: str) -> None:
-    """Refuse addresses inside our own network (the service must not be a way to probe
-    it), unless COORDINATOR_EXTERNAL_FEEDS_ALLOW_PRIVATE is set (tests, intranets)."""
+    """Refuse addresses that are not on the public internet (the service must not be a way
+    to probe its own network), unless COORDINATOR_EXTERNAL_FEEDS_ALLOW_PRIVATE is set."""
     if current_app.config.get("EXTERNAL_FEEDS_ALLOW_PRIVATE"):
         return
     host = urlsplit(url).hostname or ""
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError as exc:
-        raise ValueError(f"the host {host!r} is unknown") from exc
+        raise FetchRefused(f"the host {host!r} is unknown") from exc
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved \
-                or ip.is_multicast or ip.is_unspecified:
-            raise ValueError(f"the host {host!r} is not on the public internet")
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FetchRefused(f"the host {host!r} is not on the public internet")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead inside our network after the host check: refuse it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise FetchRefused(f"the address redirects (HTTP {code}); give the final address")
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _download(url: str) -> bytes:
+    """At most MAX_BYTES within FETCH_SECONDS in all, however slowly the server sends."""
+    _public_host(_checked_url(url))
+    request = urllib.request.Request(url, headers={  # noqa: S310  (http/https checked)
+        "User-Agent": "coordinator (clash warnings)", "Accept": "text/calendar"})
+    deadline = time.monotonic() + FETCH_SECONDS
+    chunks, size = [], 0
+    with _opener.open(request, timeout=TIMEOUT_SECONDS) as answer:
+        while chunk := answer.read(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise FetchRefused(f"the calendar is larger than {MAX_BYTES // 1_000_000} MB")
+            if time.monotonic() > deadline:
+                raise FetchRefused(f"the server took more than {FETCH_SECONDS} s to send it")
+    return b"".join(chunks)
 
 
 def add_feed(account_id: int, name: str, url: str, *, now: datetime, actor: Actor
@@ -92,7 +131,11 @@ def busy_intervals(ics: bytes, since: datetime, until: datetime) -> list[list[st
     Transparent (free) and cancelled events do not make anyone busy."""
     calendar = icalendar.Calendar.from_ical(ics)
     out: list[list[str]] = []
-    for event in recurring_ical_events.of(calendar).between(since, until):
+    # Walk occurrences in order and stop at `until` or MAX_EVENTS: a rule repeating every
+    # minute must not be expanded whole.
+    for event in recurring_ical_events.of(calendar).after(since):
+        if _as_utc(event.decoded("DTSTART")) >= until:
+            break
         if str(event.get("TRANSP", "")).upper() == "TRANSPARENT" or \
                 str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
@@ -114,6 +157,12 @@ def busy_intervals(ics: bytes, since: datetime, until: datetime) -> list[list[st
     return out
 
 
+def _as_utc(moment: date | datetime) -> datetime:
+    if not isinstance(moment, datetime):
+        return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def refresh_feed(feed_id: int, *, now: datetime) -> ExternalFeed:
     """Fetch and expand one calendar; a failure is kept on the feed (its last good events
     stay) and shown to its owner, never raised into a scheduler tick."""
@@ -121,31 +170,38 @@ def refresh_feed(feed_id: int, *, now: datetime) -> ExternalFeed:
     feed = db.session.get(ExternalFeed, feed_id)
     if feed is None:
         raise NotFound(f"No calendar {feed_id}.")
+    url = feed.url
+    db.session.rollback()  # hold no transaction open across the network
     try:
-        # The scheme was checked at entry (http/https only), and again here.
-        _public_host(_checked_url(feed.url))
-        request = urllib.request.Request(feed.url, headers={  # noqa: S310
-            "User-Agent": "coordinator (clash warnings)", "Accept": "text/calendar"})
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
-            body = answer.read(MAX_BYTES + 1)
-        if len(body) > MAX_BYTES:
-            raise ValueError(f"the calendar is larger than {MAX_BYTES // 1_000_000} MB")
+        body = _download(url)
         try:
             events = busy_intervals(body, now - timedelta(days=1), now + WINDOW)
         except Exception as exc:  # any parser failure: the file is not usable iCalendar
-            raise ValueError(f"not a readable iCalendar file ({exc})") from exc
-    except (urllib.error.URLError, OSError, ValueError, InvalidInput) as exc:
-        error = str(getattr(exc, "reason", exc))[:500]
-        with unit_of_work(Actor.scheduler(), now):
-            feed.last_error, feed.fetched_at = error, now
-        return feed
+            # A fixed message: the parser's own would echo what the server sent.
+            raise FetchRefused("not a readable iCalendar file") from exc
+    except (FetchRefused, InvalidInput) as exc:
+        error = str(exc)
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        error = f"could not be fetched ({type(exc).__name__}: {getattr(exc, 'reason', '')})"
+    else:
+        error = None
     with unit_of_work(Actor.scheduler(), now):
-        feed.events, feed.last_error, feed.fetched_at = events, None, now
+        feed = db.session.get(ExternalFeed, feed_id)
+        if feed is None:
+            raise NotFound(f"No calendar {feed_id}.")
+        if error is None:
+            feed.events = events
+        feed.last_error, feed.fetched_at = (error[:500] if error else None), now
     return feed
 
 
 def refresh_all(*, now: datetime) -> int:
+    """Every watched calendar; one that fails is recorded and never stops the others."""
     ids = list(db.session.scalars(select(ExternalFeed.id)))
     for feed_id in ids:
-        refresh_feed(feed_id, now=now)
+        try:
+            refresh_feed(feed_id, now=now)
+        except Exception:
+            db.session.rollback()
+            log.exception("calendar %s could not be refreshed", feed_id)
     return len(ids)

@@ -46,7 +46,13 @@ def move_meeting(meeting_id: int, new_start: datetime, *, now: datetime, actor: 
         length = (timedelta(minutes=duration_minutes) if duration_minutes is not None
                   else meeting.end_at - meeting.start_at)
         check_duration(length)
-        start = new_start.astimezone(UTC)
+        try:
+            start = new_start.astimezone(UTC)
+            if start.year > 2100 or (start + length).year > 2100:
+                raise OverflowError
+            start.astimezone(get_zone(zone_name))
+        except OverflowError as exc:
+            raise InvalidInput("Choose a date before the year 2100.", field="start") from exc
         if start <= now:
             raise Conflict("A meeting can only move to a time in the future.", field="start")
         before = meeting.start_at

@@ -34,6 +34,12 @@ def register(app: Flask) -> None:
     def invalid(exc: InvalidInput):  # type: ignore[no-untyped-def]
         return api_error(exc) or _page(422, exc.message)
 
+    @app.errorhandler(OverflowError)
+    def out_of_range(exc: OverflowError):  # type: ignore[no-untyped-def]
+        # A date so far off that no time zone can show it: refused, never a 500.
+        refusal = InvalidInput(gettext("A date is out of range: use a year from 2000 to 2100."))
+        return api_error(refusal) or _page(422, refusal.message)
+
     @app.errorhandler(CSRFError)
     def form_expired(exc: CSRFError):  # type: ignore[no-untyped-def]
         return _page(400, gettext(

@@ -150,3 +150,44 @@ def test_compliance_and_outbox_status(world, client) -> None:
     assert client.get("/api/v1/compliance?year=1999").status_code == 422
     outbox = client.get("/api/v1/outbox", headers=bearer(world.guatemala)).get_json()
     assert set(outbox["counts"]) == {"queued", "sending", "sent", "failed"}
+
+
+@frozen
+def test_review_edges_answer_4xx_not_500(world, client) -> None:
+    auth = bearer(world.secretariat)
+    for query in ("from=0001-01-01T00:00:00%2B01:00", "to=9999-12-31T23:00:00-05:00"):
+        assert client.get(f"/api/v1/meetings?{query}").status_code == 422, query
+    for start in ("9999-12-31T23:00:00-05:00", "9999-12-31T20:00:00Z"):
+        assert client.post(f"/api/v1/meetings/{world.meeting_id}/move", json={"start": start},
+                           headers=auth).status_code == 422
+    series = {"kind": "national", "country": "GT", "start_time": "23:00",
+              "zone": "Etc/GMT+12"}
+    assert client.post("/api/v1/series", json={**series, "first_date": "9999-12-31"},
+                       headers=auth).status_code == 422
+    assert client.post("/api/v1/series", json={
+        **series, "first_date": "2027-01-05", "rrule": "FREQ=DAILY;UNTIL=99991231"},
+        headers=auth).status_code == 422
+    nested = client.post(f"/api/v1/meetings/{world.meeting_id}/cancel", data="[" * 100_000,
+                         content_type="application/json", headers=auth)
+    assert nested.status_code == 400
+    wrong_method = client.put("/api/v1/meetings")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+
+
+@frozen
+def test_online_link_and_cache_tags_respect_who_and_which_language(world, client) -> None:
+    from coordinator.models import Series
+
+    series = db.session.get(Series, world.series_id)
+    series.online_url = "https://meet.example/j/123?pwd=SECRET"
+    db.session.commit()
+    assert client.get(f"/api/v1/series/{world.series_id}").get_json()["online_url"] is None
+    assert "SECRET" not in client.get("/api/v1/series").get_data(as_text=True)
+    own = client.get(f"/api/v1/series/{world.series_id}", headers=bearer(world.guatemala))
+    assert own.get_json()["online_url"].endswith("SECRET")
+    english = client.get("/api/v1/meetings?country=GT")
+    spanish = client.get("/api/v1/meetings?country=GT", headers={
+        "If-None-Match": english.headers["ETag"], "Accept-Language": "es"})
+    assert spanish.status_code == 200 and "Guatemala" in spanish.get_data(as_text=True)
+    assert client.get("/api/v1/meetings/424242",
+                      headers={"If-None-Match": "*"}).status_code == 404

@@ -166,3 +166,75 @@ def test_api_token_is_shown_once_and_stored_hashed(seeded) -> None:
     api = seeded.test_client().get("/api/v1/outbox",
                                    headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 200
+
+
+@pytest.fixture
+def odd_server():  # type: ignore[no-untyped-def]
+    """A server that redirects inside our network, and one that does not speak HTTP."""
+    import socket
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", "http://127.0.0.1:9/secret")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    redirecting = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    raw = socket.socket()
+    raw.bind(("127.0.0.1", 0))
+    raw.listen(5)
+
+    def babble() -> None:
+        while True:
+            try:
+                conn, _ = raw.accept()
+            except OSError:
+                return
+            conn.recv(1024)
+            conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+            conn.close()
+
+    threading.Thread(target=babble, daemon=True).start()
+    yield (f"http://127.0.0.1:{redirecting.server_port}/x.ics",
+           f"http://127.0.0.1:{raw.getsockname()[1]}/x.ics")
+    redirecting.shutdown()
+    raw.close()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_calendar_fetch_refuses_redirects_and_survives_odd_servers(seeded, odd_server,
+                                                                   calendar_server) -> None:
+    from coordinator.services.external_feeds import refresh_all
+
+    seeded.config["EXTERNAL_FEEDS_ALLOW_PRIVATE"] = True
+    make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT")
+    client = seeded.test_client()
+    log_in(client, "gt@example.org")
+    redirecting, babbling = odd_server
+    for name, url in (("Redirect", redirecting), ("Babble", babbling),
+                      ("Good", calendar_server + "/rcm.ics")):
+        assert post(client, "/workspace/integrations/calendars", name=name,
+                    url=url).status_code == 302
+    assert post(client, "/workspace/integrations/calendars", name="Bad port",
+                url="http://example.com:abc/x.ics").status_code == 422
+    refresh_all(now=NOW)  # one bad calendar never stops the others
+    db.session.expire_all()
+    feeds = {f.name: f for f in db.session.scalars(sa.select(ExternalFeed))}
+    assert "redirects" in feeds["Redirect"].last_error and feeds["Redirect"].events == []
+    assert "could not be fetched" in feeds["Babble"].last_error
+    assert feeds["Good"].last_error is None and len(feeds["Good"].events) == 4
+
+
+def test_a_minutely_rule_is_not_expanded_whole() -> None:
+    import time
+
+    minutely = ICS.replace(b"RRULE:FREQ=MONTHLY;INTERVAL=3;COUNT=4", b"RRULE:FREQ=MINUTELY")
+    started = time.monotonic()
+    busy = busy_intervals(minutely, datetime(2027, 1, 1, tzinfo=UTC),
+                          datetime(2029, 1, 1, tzinfo=UTC))
+    assert len(busy) == 2000  # capped
+    print(f"expanded in {time.monotonic() - started:.2f} s")

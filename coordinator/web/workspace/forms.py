@@ -26,9 +26,12 @@ def a_date(form: Mapping[str, str], name: str, *, required: bool = True) -> date
             raise InvalidInput(gettext("Give a date."), field=name)
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(gettext("Give a date as YYYY-MM-DD."), field=name) from exc
+    if not 2000 <= day.year <= 2100:
+        raise InvalidInput(gettext("Give a date as YYYY-MM-DD."), field=name)
+    return day
 
 
 def a_time(form: Mapping[str, str], name: str) -> time:
