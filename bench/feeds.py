@@ -655,60 +655,72 @@ def _read_response(sock: socket.socket, buf: bytearray) -> tuple[int, int, bool]
     return status, total, True
 
 
+class KeepAlive:
+    """One client's HTTP/1.1 connection, reopened when the server has closed it (a stale
+    kept-alive connection is retried once, fresh); counts connects and stale retries."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buf = bytearray()
+        self.connects = 0
+        self.stale = 0
+
+    def exchange(self, request: bytes) -> tuple[int, int]:
+        """Send one request, read its answer: (status, body length)."""
+        for attempt in (1, 2):
+            fresh = self.sock is None
+            if self.sock is None:
+                self.sock = socket.create_connection((HOST, self.port), timeout=30)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.connects += 1
+                self.buf.clear()
+            try:
+                self.sock.sendall(request)
+                status, length, close = _read_response(self.sock, self.buf)
+                break
+            except (_Closed, BrokenPipeError, ConnectionResetError):
+                self.close()
+                if fresh or attempt == 2:
+                    raise
+                self.stale += 1
+        if close:
+            self.close()
+        return status, length
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
 def _client(port: int, request: bytes, expect: int, expect_len: int | None, deadline: float,
             out: dict) -> None:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
     bad_length = 0
-    connects = 0
-    stale = 0
-    sock: socket.socket | None = None
-    buf = bytearray()
+    connection = KeepAlive(port)
     perf = time.perf_counter
     while True:
         t0 = perf()
         if t0 >= deadline:
             break
         try:
-            for attempt in (1, 2):
-                fresh = sock is None
-                if fresh:
-                    sock = socket.create_connection((HOST, port), timeout=30)
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    connects += 1
-                    buf.clear()
-                try:
-                    sock.sendall(request)
-                    status, length, close = _read_response(sock, buf)
-                    break
-                except (_Closed, BrokenPipeError, ConnectionResetError):
-                    # a kept-alive connection the server had closed: retry once, fresh
-                    sock.close()
-                    sock = None
-                    if fresh or attempt == 2:
-                        raise
-                    stale += 1
-            t1 = perf()
-            latencies.append(t1 - t0)
+            status, length = connection.exchange(request)
+            latencies.append(perf() - t0)
             statuses[status] = statuses.get(status, 0) + 1
             if status != expect:
                 errors += 1
             elif expect_len is not None and length != expect_len:
                 bad_length += 1
-            if close:
-                sock.close()
-                sock = None
         except Exception:  # counted; the loop goes on
             errors += 1
-            if sock is not None:
-                sock.close()
-                sock = None
+            connection.close()
             time.sleep(0.001)
-    if sock is not None:
-        sock.close()
+    connection.close()
     out.update(latencies=latencies, statuses=statuses, errors=errors, bad_length=bad_length,
-               connects=connects, stale=stale, end=time.time())
+               connects=connection.connects, stale=connection.stale, end=time.time())
 
 
 def _load_process(port: int, request: bytes, expect: int, expect_len: int | None,

@@ -45,7 +45,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -93,10 +92,7 @@ def _client(port: int, requests: list, deadline: float, out: dict) -> None:
     latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
     statuses: dict[int, int] = {}
     errors = 0
-    connects = 0
-    stale = 0
-    sock = None
-    buf = bytearray()
+    connection = feeds.KeepAlive(port)
     perf = time.perf_counter
     n = 0
     while True:
@@ -106,41 +102,18 @@ def _client(port: int, requests: list, deadline: float, out: dict) -> None:
         kind, request = requests[n % len(requests)]
         n += 1
         try:
-            for attempt in (1, 2):
-                fresh = sock is None
-                if fresh:
-                    sock = socket.create_connection((HOST, port), timeout=30)
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    connects += 1
-                    buf.clear()
-                try:
-                    sock.sendall(request)
-                    status, _length, close = feeds._read_response(sock, buf)
-                    break
-                except (feeds._Closed, BrokenPipeError, ConnectionResetError):
-                    # a kept-alive connection the server had closed: retry once, fresh
-                    sock.close()
-                    sock = None
-                    if fresh or attempt == 2:
-                        raise
-                    stale += 1
+            status, _length = connection.exchange(request)
             latencies[kind].append(perf() - t0)
             statuses[status] = statuses.get(status, 0) + 1
             if not 200 <= status < 300:
                 errors += 1
-            if close:
-                sock.close()
-                sock = None
         except Exception:  # counted; the loop goes on until the deadline
             errors += 1
-            if sock is not None:
-                sock.close()
-                sock = None
+            connection.close()
             time.sleep(0.001)
-    if sock is not None:
-        sock.close()
-    out.update(latencies=latencies, statuses=statuses, errors=errors, connects=connects,
-               stale=stale, end=time.time())
+    connection.close()
+    out.update(latencies=latencies, statuses=statuses, errors=errors,
+               connects=connection.connects, stale=connection.stale, end=time.time())
 
 
 def _load_process(clients: list, duration: float, barrier, results) -> None:  # type: ignore[no-untyped-def]
