@@ -655,6 +655,18 @@ def _read_response(sock: socket.socket, buf: bytearray) -> tuple[int, int, bool]
     return status, total, True
 
 
+def clean_up(servers: list, database: str | None, tmp: str) -> None:
+    """Stop the servers, drop the database (when this run created it), remove temp files."""
+    for server in servers:
+        try:
+            server.stop()
+        except Exception as exc:
+            print(f"could not stop {server.name}: {exc}", file=sys.stderr)
+    if database is not None:
+        admin_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 class KeepAlive:
     """One client's HTTP/1.1 connection, reopened when the server has closed it (a stale
     kept-alive connection is retried once, fresh); counts connects and stale retries."""
@@ -1177,14 +1189,7 @@ def main() -> int:
                 print("what-if variants and diagnosis skipped: they model the request path "
                       "before the fast path (see git history of bench/feeds.py)")
     finally:
-        for server in servers:
-            try:
-                server.stop()
-            except Exception as exc:
-                print(f"could not stop {server.name}: {exc}", file=sys.stderr)
-        if created:
-            admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(servers, name if created else None, tmp)
     print(f"\ndone in {time.monotonic() - began:.0f} s; database {name}, servers and "
           "temporary files removed")
     return 0

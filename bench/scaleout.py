@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -381,14 +380,7 @@ def main() -> int:
                    for label, count in (("A", 1), ("B", 2))]
         report(results, args)
     finally:
-        for server in servers:
-            try:
-                server.stop()
-            except Exception as exc:
-                print(f"could not stop {server.name}: {exc}", file=sys.stderr)
-        if created:
-            feeds.admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(tmp, ignore_errors=True)
+        feeds.clean_up(servers, name if created else None, tmp)
     print(f"\ndone in {time.monotonic() - began:.0f} s; database {name}, servers and "
           "temporary files removed")
     return 0

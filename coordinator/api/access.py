@@ -7,7 +7,6 @@ from flask import g, request
 from coordinator.api.problems import Problem
 from coordinator.cadence.zones import utc_now
 from coordinator.models import Account
-from coordinator.services.accounts import actor_for
 from coordinator.services.api_tokens import account_for_token
 from coordinator.services.unit import Actor
 
@@ -41,8 +40,7 @@ def required() -> Account:
 
 def api_actor(account: Account) -> Actor:
     """Changes made through the API are recorded as such, with the account behind them."""
-    base = actor_for(account)
-    return Actor(f"api:{account.email}", base.account_id)
+    return Actor(f"api:{account.email}", account.id)
 
 
 def allowed(permitted: bool) -> None:

@@ -6,6 +6,7 @@ import hashlib
 
 from flask import Response, request
 from flask_babel import get_locale
+from werkzeug.http import unquote_etag
 
 from coordinator.extensions import db
 from coordinator.models import current_version
@@ -21,6 +22,6 @@ def etag_for(*parts: object) -> str:
 
 def not_modified(tag: str) -> Response | None:
     """304 when the client already holds this version (If-None-Match)."""
-    if tag in request.if_none_match or request.if_none_match.contains_weak(tag.strip('W/"')):
+    if request.if_none_match.contains_weak(unquote_etag(tag)[0]):
         return Response(status=304, headers={"ETag": tag})
     return None

@@ -48,10 +48,7 @@ def password_link(account: Account, *, setup: bool) -> str:
 
 def account_for_link(token: str) -> Account:
     """The account a password link is for, or BadLink (forged, expired, or already used)."""
-    try:
-        payload = unsign_timed("password", token, SETUP_LINK_SECONDS)
-    except BadLink:
-        raise
+    payload = unsign_timed("password", token, SETUP_LINK_SECONDS)
     account = db.session.get(Account, payload.get("a")) if isinstance(payload.get("a"), int) \
         else None
     if account is None or not account.active or payload.get("e") != _epoch(account):

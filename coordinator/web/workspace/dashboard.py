@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import render_template
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
@@ -51,9 +51,8 @@ def dashboard():  # type: ignore[no-untyped-def]
         select(Meeting, func.count(Suggestion.id)).join(Suggestion.meeting)
         .join(Meeting.series).where(scope, Suggestion.state == SuggestionState.SUBMITTED,
                                     Meeting.end_at > now)
-        .group_by(Meeting.id).order_by(Meeting.start_at)).all()
-    if waiting:  # load their series in one query, not one per row
-        db.session.scalars(select(Series).where(Series.id.in_({m.series_id for m, _ in waiting})))
+        .group_by(Meeting.id).order_by(Meeting.start_at)
+        .options(selectinload(Meeting.series))).all()
     # An agenda is late when its due date has passed and it is still not published.
     late = [m for m in db.session.scalars(
         select(Meeting).join(Meeting.series).where(
