@@ -45,7 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
+    from coordinator.cadence.errors import InvalidInput
+    from coordinator.i18n import translate_refusal
     from coordinator.web import register_blueprints
+
+    InvalidInput.translator = translate_refusal
 
     register_blueprints(app)
     return app

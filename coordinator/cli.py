@@ -15,6 +15,7 @@ from coordinator import create_app
 from coordinator.cadence.compliance import AgendaState, ComplianceReport
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
+from coordinator.cadence.rest_days import Shift
 from coordinator.cadence.zones import get_zone, utc_now
 from coordinator.services.errors import InvalidInput, NotFound
 from coordinator.services.unit import Actor
@@ -207,6 +208,10 @@ def _series_options(func: F) -> F:
         click.option("--title"), click.option("--location"), click.option("--online-url"),
         click.option("--held-by", help="YYYY-MM-DD (regional meeting)."),
         click.option("--holiday-country", help="Whose holidays move meetings ('' for none)."),
+        click.option("--weekends/--no-weekends", "allow_weekends", default=None,
+                     help="Keep meetings the rule puts on a weekend (--weekends) or move them "
+                          "to a working day (--no-weekends). Default: only extraordinary "
+                          "meetings keep them."),
         click.option("--open-days", type=int, default=42, show_default=True),
         click.option("--close-days", type=int, default=21, show_default=True),
         click.option("--agenda-days", type=int, default=14, show_default=True),
@@ -233,7 +238,7 @@ def _series_input(**opts: Any):  # type: ignore[no-untyped-def]
         duration_minutes=opts["duration"], title=opts["title"], location=opts["location"],
         online_url=opts["online_url"],
         held_by=_parse_date(opts["held_by"], "held-by") if opts["held_by"] else None,
-        holiday_country=opts["holiday_country"],
+        holiday_country=opts["holiday_country"], allow_weekends=opts["allow_weekends"],
         offsets=DeadlineOffsets(opts["open_days"], opts["close_days"], opts["agenda_days"],
                                 reminders),
         short_notice_justification=opts["justification"],
@@ -254,11 +259,17 @@ def series_add(dry_run: bool, **opts: Any) -> None:
     now = utc_now()
     if dry_run:
         for p in preview(db.session, data, now=now):
-            note = f"  (moved from {p.shift.original}: {p.shift.holiday})" if p.shift else ""
-            click.echo(f"{p.start:%Y-%m-%d %a %H:%M %Z}{note}")
+            click.echo(f"{p.start:%Y-%m-%d %a %H:%M %Z}{_moved(p.shift)}")
         return
     created = schedule_series(data, now=now, actor=Actor.cli())
     click.echo(f"Series {created.id} scheduled with {len(created.meetings)} meetings.")
+
+
+def _moved(shift: Shift | None) -> str:
+    if shift is None:
+        return ""
+    why = shift.holiday or "weekend"
+    return f"  (moved from {shift.original:%a} {shift.original.isoformat()}: {why})"
 
 
 @series.command("change-rule")

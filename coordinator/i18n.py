@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
-from flask_babel import format_datetime
+from flask import has_app_context
+from flask_babel import format_date, format_datetime, gettext
 
 from coordinator.cadence.zones import get_zone
 
@@ -27,3 +30,28 @@ def supported_language(language: str | None) -> str:
 def local_time(moment: datetime, zone: str, fmt: str = "full") -> str:
     """A moment in a zone, formatted for the current (or forced) locale, zone name included."""
     return format_datetime(moment.astimezone(get_zone(zone)), fmt, rebase=False)
+
+
+def translate_refusal(template: str, params: Mapping[str, Any]) -> str:
+    """A refusal's template in the reader's language, its dates written for them.
+
+    Installed as `InvalidInput.translator`, so a page, a problem document and the command
+    line all show the same refusal, each in its reader's language (English for commands
+    and jobs, whose locale is English).
+    """
+    if not has_app_context():
+        return template % {k: _plain(v) for k, v in params.items()} if params else template
+    values = {k: _for_reader(v) for k, v in params.items()}
+    return gettext(template, **values)
+
+
+def _for_reader(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", rebase=False)
+    if isinstance(value, date):
+        return format_date(value, "full")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value

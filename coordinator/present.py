@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from babel import Locale
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import format_date, get_locale, gettext, lazy_gettext
 
 from coordinator.cadence.kinds import SeriesKind
+from coordinator.cadence.rest_days import holiday_name
 from coordinator.models import Country, Series
 
 KIND_LABELS = {
@@ -41,3 +44,17 @@ def series_title(series: Series) -> str:
     if kind == SeriesKind.COMMITTEE and series.committee is not None:
         return gettext("Committee briefing – %(committee)s", committee=series.committee.name_en)
     return str(KIND_LABELS[kind])
+
+
+def moved_note(original: date | None, holiday: str | None, country: str | None) -> str:
+    """Why a meeting is not on the day its rule gives, in the reader's language:
+    a public holiday (named in the reader's language where known) or a weekly rest day."""
+    if original is None:
+        return ""
+    day = format_date(original, "full")
+    if holiday:
+        locale = get_locale()
+        name = (holiday_name(country, original, str(locale)) if country and locale else None)
+        return gettext("Moved from %(date)s, a public holiday: %(holiday)s.", date=day,
+                       holiday=name or holiday)
+    return gettext("Moved from %(date)s, a weekend day.", date=day)

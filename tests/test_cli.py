@@ -133,7 +133,7 @@ def test_series_add_preview_move_and_cancel_from_the_command_line(app) -> None:
     common = ["--kind", "national", "--country", "GT", "--first-date", "2027-01-01",
               "--time", "10:00", "--zone", "America/Guatemala"]
     preview = run(app, "series", "add", *common, "--dry-run")
-    assert "2027-01-04 Mon 10:00 CST  (moved from 2027-01-01: New Year's Day)" in preview.output
+    assert "2027-01-04 Mon 10:00 CST  (moved from Fri 2027-01-01: New Year's Day)" in preview.output
     assert db.session.scalar(select(func.count(Series.id))) == 0
     added = run(app, "series", "add", *common)
     assert added.exit_code == 0 and "scheduled with 6 meetings" in added.output

@@ -35,6 +35,7 @@ from coordinator.models import (
 from coordinator.services.api_tokens import create_token
 from coordinator.services.unit import Actor
 from tests.smtp import free_port
+from tests.support.dates import safe_first_date
 from tests.web.people import make_account
 
 pytestmark = pytest.mark.slow
@@ -119,7 +120,7 @@ def test_two_web_and_two_scheduler_processes_share_one_database(seeded, smtp, tm
         for base in (one, two):
             wait_until(lambda b=base: _up(b), f"{base} to answer")
         # Written through the first web process...
-        first = (now + timedelta(days=30)).date()
+        first = safe_first_date(now.date())
         status, series = call(one, "POST", "/api/v1/series", token, {
             "kind": "national", "country": "GT", "first_date": first.isoformat(),
             "start_time": "10:00", "zone": "America/Guatemala"})

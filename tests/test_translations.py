@@ -21,7 +21,7 @@ def source_ids(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "lazy_gettext", "-k", "_l", "--no-location", "-o", str(out), "."],
+         "-k", "lazy_gettext", "-k", "_l", "-k", "N_", "--no-location", "-o", str(out), "."],
         cwd=ROOT, check=True, capture_output=True)
     with out.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}

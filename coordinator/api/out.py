@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from sqlalchemy import func, select
 
 from coordinator.api import schemas as s
@@ -17,6 +20,14 @@ def deadlines_out(deadlines) -> s.DeadlinesOut:  # type: ignore[no-untyped-def]
                           agenda_due=deadlines.agenda_due)
 
 
+def moved_because(shifted_from: date | None, holiday: str | None) -> Literal[
+        "holiday", "weekend"] | None:
+    """Why a meeting is off its rule's day: a public holiday or a weekly rest day."""
+    if shifted_from is None:
+        return None
+    return "holiday" if holiday else "weekend"
+
+
 def meeting_out(meeting: Meeting) -> s.MeetingOut:
     series = meeting.series
     return s.MeetingOut(
@@ -26,6 +37,7 @@ def meeting_out(meeting: Meeting) -> s.MeetingOut:
         start=meeting.start_at, end=meeting.end_at, zone=meeting.zone,
         status=meeting.status.value, sequence=meeting.sequence, moved=meeting.moved,
         shifted_from=meeting.shifted_from, holiday=meeting.holiday_name,
+        moved_because=moved_because(meeting.shifted_from, meeting.holiday_name),
         deadlines=deadlines_out(meeting.deadlines), agenda_version=meeting.agenda_version,
         agenda_published_at=meeting.agenda_published_at,
         agenda=[s.AgendaEntryOut(**item) for item in
@@ -43,7 +55,7 @@ def series_out(series: Series, *, private: bool = False) -> s.SeriesOut:
         id=series.id, kind=series.kind.value, title=series_title(series),
         country=series.country.iso if series.country else None,
         committee=series.committee.slug if series.committee else None,
-        holiday_country=series.holiday_country,
+        holiday_country=series.holiday_country, allow_weekends=series.allow_weekends,
         rules=[s.RuleOut(rrule=r.rrule, first_date=r.first_date,
                          start_time=r.start_time.strftime("%H:%M"), zone=r.zone,
                          duration_minutes=r.duration_minutes, valid_from=r.valid_from,

@@ -146,6 +146,9 @@ class SeriesIn(Input):
     country: Iso | None = None
     committee: Slug | None = None
     holiday_country: Annotated[str, Field(pattern=r"^([A-Z]{2})?$")] | None = None
+    allow_weekends: bool | None = Field(
+        None, description="True: a meeting the rule puts on a weekend stays there; false: it "
+        "moves to a working day, like a holiday. Default: only extraordinary meetings stay.")
     location: text(300) | None = None  # type: ignore[valid-type]
     online_url: text(500) | None = None  # type: ignore[valid-type]
     description: text(5000) | None = None  # type: ignore[valid-type]
@@ -172,6 +175,7 @@ class SeriesOut(BaseModel):
     country: str | None
     committee: str | None
     holiday_country: str | None
+    allow_weekends: bool
     rules: list[RuleOut]
     location: str | None
     online_url: str | None = Field(description="Only for accounts that manage the series.")
@@ -211,6 +215,7 @@ class PlannedOut(BaseModel):
     zone: str
     shifted_from: date | None
     holiday: str | None
+    moved_because: Literal["holiday", "weekend"] | None
     deadlines: DeadlinesOut
     clashes: list[ClashOut]
 
@@ -246,6 +251,7 @@ class MeetingOut(BaseModel):
     moved: bool
     shifted_from: date | None
     holiday: str | None
+    moved_because: Literal["holiday", "weekend"] | None
     deadlines: DeadlinesOut
     agenda_version: int
     agenda_published_at: AwareDatetime | None

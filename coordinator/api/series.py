@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, api_actor, caller, required
-from coordinator.api.out import deadlines_out, next_offset, series_out
+from coordinator.api.out import deadlines_out, moved_because, next_offset, series_out
 from coordinator.api.spec import json_response
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
 from coordinator.cadence.zones import utc_now
@@ -74,6 +74,7 @@ def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
         zone=body.zone, duration_minutes=body.duration_minutes, rrule=body.rrule,
         title=body.title, country=body.country, committee=body.committee,
         coordinator_id=account.id, holiday_country=body.holiday_country,
+        allow_weekends=body.allow_weekends,
         location=body.location, online_url=body.online_url, description=body.description,
         held_by=body.held_by, short_notice_justification=body.short_notice_justification,
         offsets=DeadlineOffsets(body.offsets.suggestions_open, body.offsets.suggestions_close,
@@ -86,6 +87,7 @@ def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
             start=p.start_utc, end=p.end_utc, zone=p.zone_name,
             shifted_from=p.shift.original if p.shift else None,
             holiday=p.shift.holiday if p.shift else None,
+            moved_because=moved_because(p.shift.original, p.shift.holiday) if p.shift else None,
             deadlines=deadlines_out(deadlines_for(p.start, data.offsets)),
             clashes=[s.ClashOut(source=c.source, title=c.title, start=c.start, end=c.end)
                      for c in clash]) for p, clash in zip(planned, found, strict=True)]))

@@ -1,16 +1,60 @@
-"""Errors a person can act on: each says what is wrong and how to fix it."""
+"""Errors a person can act on: each says what is wrong and how to fix it.
+
+A refusal carries an English message template and its parameters, never a finished
+sentence: `cadence/` knows nothing of Flask, so the door that shows the refusal (a page,
+a problem document, the command line) translates the template into the reader's
+language and fills in the parameters there. Templates are marked with `N_` so that
+`pybabel extract -k N_` puts them in the catalogs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+Translator = Callable[[str, Mapping[str, Any]], str]
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def _english(template: str, params: Mapping[str, Any]) -> str:
+    return template % {k: _plain(v) for k, v in params.items()} if params else template
+
+
+def _plain(value: Any) -> Any:
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else value
 
 
 class InvalidInput(ValueError):
     """Input refused before anything is written; the web layer answers 422, the CLI exits 2."""
 
     field: str | None = None
+    # Set once by the application (coordinator.i18n): translates a template into the
+    # current reader's language and formats dates for them. English without it.
+    translator: ClassVar[Translator | None] = None
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+        self.template = message
+        self.params: dict[str, Any] = params
+        super().__init__(_english(message, params))
         if field is not None:
             self.field = field
+
+    @property
+    def message(self) -> str:
+        """The refusal in the reader's language (English outside a request)."""
+        translate = InvalidInput.translator
+        if translate is not None:
+            return translate(self.template, self.params)
+        return _english(self.template, self.params)
+
+    @property
+    def english(self) -> str:
+        return _english(self.template, self.params)
 
 
 class InvalidRule(InvalidInput):

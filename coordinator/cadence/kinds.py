@@ -23,6 +23,9 @@ class KindRules:
     # Only these may shorten deadlines below the regular minimum, with a justification.
     short_notice_allowed: bool
     period_months: int | None  # the compliance period: 3 (quarter) or 6 (half-year)
+    # Whether a meeting may fall on a weekly rest day unless the series says otherwise:
+    # only emergencies (Pillar IV) meet on weekends by default.
+    weekends_allowed: bool = False
 
 
 KIND_RULES: dict[SeriesKind, KindRules] = {
@@ -30,5 +33,6 @@ KIND_RULES: dict[SeriesKind, KindRules] = {
     SeriesKind.COMMITTEE: KindRules("FREQ=MONTHLY;INTERVAL=6", False, True, False, False, 6),
     SeriesKind.REGIONAL: KindRules(None, False, False, True, False, None),
     SeriesKind.COORDINATORS: KindRules("FREQ=MONTHLY;INTERVAL=6", False, False, False, False, None),
-    SeriesKind.EXTRAORDINARY: KindRules(None, False, False, False, True, None),
+    SeriesKind.EXTRAORDINARY: KindRules(None, False, False, False, True, None,
+                                        weekends_allowed=True),
 }

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from coordinator.cadence.errors import (
+    N_,
     EndBeforeStart,
     InvalidDuration,
     InvalidInput,
@@ -55,47 +56,51 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
     how to fix the rule.
     """
     if not isinstance(text, str) or not text.strip():
-        raise InvalidRule("The recurrence rule is empty. Example: 'FREQ=MONTHLY;INTERVAL=3'.")
+        raise InvalidRule(N_("The recurrence rule is empty. Example: %(example)s."),
+                          example="FREQ=MONTHLY;INTERVAL=3")
     if len(text) > MAX_RULE_LENGTH:
-        raise InvalidRule(f"The recurrence rule is longer than {MAX_RULE_LENGTH} characters.")
+        raise InvalidRule(N_("The recurrence rule is longer than %(n)s characters."),
+                          n=MAX_RULE_LENGTH)
     body = text.strip().upper()
     if body.startswith("RRULE:"):
         body = body[len("RRULE:"):]
     if "\n" in body or "\r" in body:
-        raise InvalidRule("Give a single RRULE line, without DTSTART or EXDATE lines.")
+        raise InvalidRule(N_("Give a single RRULE line, without DTSTART or EXDATE lines."))
     parts: dict[str, str] = {}
     for chunk in body.split(";"):
         if not chunk:
             continue
         name, sep, value = chunk.partition("=")
         if not sep or not value:
-            raise InvalidRule(f"'{chunk}' is not NAME=VALUE. Example: 'FREQ=MONTHLY;INTERVAL=3'.")
+            raise InvalidRule(N_("%(part)s is not NAME=VALUE. Example: %(example)s."),
+                              part=chunk, example="FREQ=MONTHLY;INTERVAL=3")
         if name in FORBIDDEN_PARTS:
-            raise InvalidRule(
-                f"{name} is not allowed in the rule: the series' start date, time and zone "
-                "are set separately."
-            )
+            raise InvalidRule(N_("%(part)s is not allowed in the rule: the series' start "
+                                 "date, time and zone are set separately."), part=name)
         if name not in KNOWN_PARTS:
-            raise InvalidRule(f"Unknown rule part {name!r} (RFC 5545 section 3.3.10).")
+            raise InvalidRule(N_("Unknown rule part %(part)s (RFC 5545 section 3.3.10)."),
+                              part=name)
         if name in parts:
-            raise InvalidRule(f"{name} appears twice in the rule.")
+            raise InvalidRule(N_("%(part)s appears twice in the rule."), part=name)
         parts[name] = value
     freq = parts.get("FREQ")
     if freq is None:
-        raise InvalidRule("The rule needs FREQ, e.g. 'FREQ=MONTHLY;INTERVAL=3' for quarterly.")
+        raise InvalidRule(N_("The rule needs FREQ, for example %(example)s for quarterly."),
+                          example="FREQ=MONTHLY;INTERVAL=3")
     if freq in ("SECONDLY", "MINUTELY", "HOURLY"):
         raise RuleTooFrequent(
-            f"FREQ={freq} is more frequent than daily. Meetings recur at most daily: "
-            "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."
-        )
+            N_("FREQ=%(freq)s is more frequent than daily. Meetings recur at most daily: "
+               "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY."), freq=freq)
     if freq not in ALLOWED_FREQS:
-        raise InvalidRule(f"FREQ={freq} is not a frequency; use DAILY, WEEKLY, MONTHLY or YEARLY.")
+        raise InvalidRule(N_("FREQ=%(freq)s is not a frequency; use DAILY, WEEKLY, MONTHLY or "
+                             "YEARLY."), freq=freq)
     for name, low, high in (("INTERVAL", 1, 120), ("COUNT", 1, 1000)):
         if name in parts and not (parts[name].isdigit() and low <= int(parts[name]) <= high):
-            raise InvalidRule(f"{name} must be a whole number from {low} to {high}; "
-                              f"got {parts[name]!r}.")
+            raise InvalidRule(N_("%(part)s must be a whole number from %(low)s to %(high)s; "
+                                 "got %(value)s."), part=name, low=low, high=high,
+                              value=parts[name])
     if "COUNT" in parts and "UNTIL" in parts:
-        raise InvalidRule("Use COUNT or UNTIL, not both (RFC 5545 section 3.3.10).")
+        raise InvalidRule(N_("Use COUNT or UNTIL, not both (RFC 5545 section 3.3.10)."))
     if "UNTIL" in parts:
         parts["UNTIL"] = _until_in_utc(parts["UNTIL"], zone)
     _refuse_skipped_months(parts, first_date)
@@ -104,24 +109,59 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
     try:
         parsed = rrulestr(canonical, dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise InvalidRule(f"The recurrence rule cannot be read: {exc}.") from exc
+        raise InvalidRule(N_("The recurrence rule cannot be read: %(reason)s."),
+                          reason=str(exc)) from exc
     if not isinstance(parsed, rrule):
-        raise InvalidRule("Give a single recurrence rule.")
+        raise InvalidRule(N_("Give a single recurrence rule."))
     if "UNTIL" in parts:
         until = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         if until < start:
             raise EndBeforeStart(
-                f"The rule ends ({until:%Y-%m-%d}) before the series starts "
-                f"({first_date.isoformat()}). Move UNTIL after the start date."
-            )
+                N_("The rule ends (%(end)s) before the series starts (%(start)s). Move UNTIL "
+                   "after the start date."), end=until.date(), start=first_date)
     if parsed.after(start, inc=True) is None:
-        raise InvalidRule("The rule never produces a meeting; check BYMONTHDAY, BYMONTH and BYDAY.")
+        raise InvalidRule(N_("The rule never produces a meeting; check BYMONTHDAY, BYMONTH "
+                             "and BYDAY."))
     return canonical
+
+
+# Parts that already choose the days themselves: a month-end fix must not touch them.
+_DAY_CHOOSING = ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS", "BYMONTH")
+
+
+def month_end_day(day: int) -> dict[str, str]:
+    """Rule parts for "on `day`, or the month's last day when the month is shorter".
+
+    RFC 5545 drops dates that do not exist, so a plain monthly rule from the 30th loses
+    February. BYMONTHDAY=-1 is the last day; for the 29th and 30th the set 28..day with
+    BYSETPOS=-1 takes the latest of those days the month has (3.3.10, BYSETPOS).
+    """
+    if day >= 31:
+        return {"BYMONTHDAY": "-1"}
+    return {"BYMONTHDAY": ",".join(str(d) for d in range(28, day + 1)), "BYSETPOS": "-1"}
+
+
+def month_end_safe(rule: str, first_date: date) -> str:
+    """A default monthly rule from any first date: past the 28th it keeps every month."""
+    parts = _parts(rule)
+    if (parts.get("FREQ") != "MONTHLY" or first_date.day <= 28
+            or any(p in parts for p in _DAY_CHOOSING)):
+        return rule
+    return _joined({**parts, **month_end_day(first_date.day)})
+
+
+def _parts(rule: str) -> dict[str, str]:
+    pairs = (chunk.partition("=") for chunk in rule.upper().split(";") if chunk)
+    return {name: value for name, _, value in pairs}
+
+
+def _joined(parts: dict[str, str]) -> str:
+    return ";".join(f"{k}={v}" for k, v in parts.items())
 
 
 def _refuse_skipped_months(parts: dict[str, str], first_date: date) -> None:
     """RFC 5545 drops dates that do not exist (a 31st in June), so "quarterly from 31 March"
-    silently skips quarters. Say so instead of losing meetings."""
+    silently skips quarters. Say so, and offer the rule that keeps every month."""
     if any(p in parts for p in ("BYDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS")):
         return
     day = parts.get("BYMONTHDAY")
@@ -129,22 +169,30 @@ def _refuse_skipped_months(parts: dict[str, str], first_date: date) -> None:
                                                   .lstrip("+-").isdigit()]
     freq = parts["FREQ"]
     if freq == "MONTHLY" and "BYMONTH" not in parts and days and min(days) > 28:
+        if len(days) == 1 and days[0] > 0:
+            fixed = {k: v for k, v in parts.items() if k != "BYMONTHDAY"}
+            raise InvalidRule(
+                N_("A rule on day %(day)s of the month skips the months that have no such "
+                   "day. To meet on the last day of those months instead, use %(rule)s."),
+                day=days[0], rule=_joined({**fixed, **month_end_day(days[0])}))
         raise InvalidRule(
-            f"A monthly rule on day {min(days)} skips the months that have no such day. "
-            "Use BYMONTHDAY=-1 for the last day of the month, or a day up to 28."
-        )
+            N_("A rule on day %(day)s of the month skips the months that have no such day. "
+               "Use BYMONTHDAY=-1 for the last day of the month, or days up to 28."),
+            day=min(days))
     if freq == "YEARLY" and day is None and "BYMONTH" not in parts and (
         first_date.month, first_date.day) == (2, 29):
-        raise InvalidRule("A yearly rule from 29 February only recurs in leap years; "
-                          "use BYMONTH=2;BYMONTHDAY=-1 for the last day of February.")
+        raise InvalidRule(
+            N_("A yearly rule from 29 February only recurs in leap years. To meet on the "
+               "last day of February every year, use %(rule)s."),
+            rule=_joined({**parts, "BYMONTH": "2", "BYMONTHDAY": "-1"}))
 
 
 def _until_in_utc(value: str, zone: ZoneInfo) -> str:
     """People type UNTIL as a local date; RFC 5545 wants UTC with a zoned DTSTART."""
     match = _UNTIL.match(value)
     if not match:
-        raise InvalidRule(
-            f"UNTIL={value} is not a date; write it as YYYYMMDD, e.g. UNTIL=20301231.")
+        raise InvalidRule(N_("UNTIL=%(value)s is not a date; write it as YYYYMMDD, for "
+                             "example UNTIL=20301231."), value=value)
     try:
         digits = match.group(1)
         day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
@@ -157,17 +205,16 @@ def _until_in_utc(value: str, zone: ZoneInfo) -> str:
             zoned = UTC if match.group(4) else zone
             instant = datetime.combine(day, clock, tzinfo=zoned).astimezone(UTC)
     except ValueError as exc:
-        raise InvalidRule(f"UNTIL={value} is not a valid date.") from exc
+        raise InvalidRule(N_("UNTIL=%(value)s is not a valid date."), value=value) from exc
     return instant.strftime("%Y%m%dT%H%M%SZ")
 
 
 def check_duration(duration: timedelta) -> timedelta:
     if duration <= timedelta(0):
-        raise InvalidDuration("The duration must be positive, e.g. 90 minutes.")
+        raise InvalidDuration(N_("The duration must be positive, for example 90 minutes."))
     if duration > MAX_DURATION:
-        raise InvalidDuration(
-            "A meeting lasts at most 24 hours. For a longer event, schedule one meeting a day."
-        )
+        raise InvalidDuration(N_("A meeting lasts at most 24 hours. For a longer event, "
+                                 "schedule one meeting a day."))
     return duration
 
 
@@ -188,16 +235,18 @@ class Recurrence:
         """A copy with the rule in canonical form; raises InvalidInput subclasses."""
         zone = get_zone(self.zone_name)
         if self.at.tzinfo is not None:
-            raise InvalidRule("Give the time of day without a zone; the zone is set separately.")
+            raise InvalidRule(N_("Give the time of day without a zone; the zone is set "
+                                 "separately."))
         if not FIRST_YEAR <= self.first_date.year <= LAST_YEAR:
-            raise InvalidInput(f"Use a first date from {FIRST_YEAR} to {LAST_YEAR}.",
-                               field="first_date")
+            raise InvalidInput(N_("Use a first date from %(first)s to %(last)s."),
+                               field="first_date", first=FIRST_YEAR, last=LAST_YEAR)
         if self.rrule is None:
             return self
         try:
             rule = normalise_rule(self.rrule, self.first_date, self.at, zone)
         except OverflowError as exc:  # e.g. UNTIL=99991231 in a zone west of UTC
-            raise InvalidRule(f"The rule reaches beyond the year {LAST_YEAR}.") from exc
+            raise InvalidRule(N_("The rule reaches beyond the year %(last)s."),
+                              last=LAST_YEAR) from exc
         return Recurrence(self.first_date, self.at.replace(second=0, microsecond=0),
                           self.zone_name, rule)
 

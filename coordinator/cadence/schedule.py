@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from coordinator.cadence.holiday_shift import Shift, shift_for_holiday
+from coordinator.cadence.errors import N_, InvalidRule
 from coordinator.cadence.recurrence import Recurrence, wall_clock
+from coordinator.cadence.rest_days import Shift, shift_off_rest_day
 
 
 @dataclass(frozen=True)
@@ -51,20 +52,47 @@ def plan(
     holiday_country: str | None,
     window_start: datetime,
     window_end: datetime,
+    *,
+    allow_weekends: bool = False,
 ) -> list[PlannedMeeting]:
-    """Every meeting the rules call for whose rule slot lies in [window_start, window_end)."""
+    """Every meeting the rules call for whose rule slot lies in [window_start, window_end),
+    moved off holidays (and weekends unless `allow_weekends`)."""
     planned: dict[str, PlannedMeeting] = {}
     for segment in segments:
         rec = segment.recurrence
         for slot in rec.starts_between(window_start, window_end):
             if not segment.covers(slot.date()):
                 continue
-            shift = shift_for_holiday(holiday_country, slot.date())
+            shift = shift_off_rest_day(holiday_country, slot.date(),
+                                       allow_weekends=allow_weekends)
             start = wall_clock(shift.new, rec.at, rec.zone) if shift else slot
             end = (start.astimezone(UTC) + segment.duration).astimezone(rec.zone)
             planned[slot_key(slot)] = PlannedMeeting(slot_key(slot), start, end,
                                                      rec.zone_name, shift)
     return sorted(planned.values(), key=lambda p: p.start_utc)
+
+
+def refuse_crowded_days(planned: list[PlannedMeeting]) -> None:
+    """Refuse a plan in which moving off rest days puts two meetings on one day.
+
+    A daily rule with weekends forbidden would send Saturday's and Sunday's meetings to
+    Monday, beside Monday's own; nothing may silently merge or disappear, so the person
+    choosing the rule is asked to change it.
+    """
+    taken: dict[date, PlannedMeeting] = {}
+    for meeting in sorted(planned, key=lambda p: p.key):
+        day = meeting.start.date()
+        other = taken.get(day)
+        if other is not None and (meeting.shift or other.shift):
+            first, second = sorted((other, meeting), key=lambda p: p.key)
+            raise InvalidRule(
+                N_("After moving off weekends and public holidays, the meetings of %(first)s "
+                   "and %(second)s would both fall on %(day)s. Limit the rule to working days "
+                   "(for example BYDAY=MO,TU,WE,TH,FR), allow weekends, or choose dates "
+                   "further apart."),
+                first=date.fromisoformat(first.key[:10]),
+                second=date.fromisoformat(second.key[:10]), day=day)
+        taken[day] = meeting
 
 
 def add_months(moment: datetime, months: int) -> datetime:

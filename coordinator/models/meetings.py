@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,6 +45,8 @@ class Series(db.Model):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     # Whose public holidays move the meetings (None: no shifting, e.g. online regional calls).
     holiday_country: Mapped[str | None] = mapped_column(String(2))
+    # False: a meeting the rule puts on a weekly rest day moves to a working day.
+    allow_weekends: Mapped[bool] = mapped_column(default=False, server_default=false())
     location: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     held_by: Mapped[date | None] = mapped_column(Date)  # regional joint work-plan deadline

@@ -224,7 +224,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             online_url=f"https://meet.example.org/{slug}", coordinator_id=accounts[slug].id,
         ), now=now, actor=actor, since=_history_from(first)), slug))
     regional = schedule_series(SeriesInput(
-        kind=SeriesKind.REGIONAL, first_date=_day_up_to_28(today + timedelta(days=200)),
+        kind=SeriesKind.REGIONAL, first_date=_weekday(today + timedelta(days=200)),
         start_time=time(9, 0),
         zone="America/Panama", duration_minutes=8 * 60, held_by=today + timedelta(days=240),
         location="Ciudad de Panamá", holiday_country="PA",
@@ -232,13 +232,14 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         coordinator_id=accounts["secretariat"].id,
     ), now=now, actor=actor)
     coordinators = schedule_series(SeriesInput(
-        kind=SeriesKind.COORDINATORS, first_date=_day_up_to_28(today + timedelta(days=70)),
+        kind=SeriesKind.COORDINATORS, first_date=_weekday(today + timedelta(days=70)),
         start_time=time(11, 0), zone="America/Panama", duration_minutes=180,
         location="Online", online_url="https://meet.example.org/coordinators",
         holiday_country="", coordinator_id=accounts["secretariat"].id,
     ), now=now, actor=actor)
     extraordinary = schedule_series(SeriesInput(
-        kind=SeriesKind.EXTRAORDINARY, first_date=_day_up_to_28(today + timedelta(days=10)),
+        # Extraordinary meetings may fall on a weekend; the demo's does not.
+        kind=SeriesKind.EXTRAORDINARY, first_date=_weekday(today + timedelta(days=10)),
         start_time=time(10, 0), zone="America/Port-au-Prince", duration_minutes=90,
         title="Pillar IV – emergency response to displacement after the storms",
         location="Online", online_url="https://meet.example.org/pillar-iv",
@@ -298,8 +299,17 @@ def _history_from(first: date) -> datetime:
 
 
 def _day_up_to_28(day: date) -> date:
-    """Monthly rules on the 29th-31st skip months; the demo keeps to days every month has."""
+    """The demo's series keep to days every month has, so each repeats on the same day
+    (later dates work too: they fall on the month's last day where it is shorter)."""
     return day.replace(day=min(day.day, 28))
+
+
+def _weekday(day: date) -> date:
+    """The first Monday-to-Friday on or after `day`, for the demo's one-off meetings."""
+    day = _day_up_to_28(day)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
 
 
 def _publish_past_agendas(series: Series, now: datetime) -> None:

@@ -12,10 +12,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordinator.cadence.deadlines import DeadlineOffsets
-from coordinator.cadence.errors import EndBeforeStart, InvalidInput
+from coordinator.cadence.errors import N_, EndBeforeStart, InvalidInput
 from coordinator.cadence.kinds import KIND_RULES, SeriesKind
-from coordinator.cadence.recurrence import Recurrence, check_duration, wall_clock
-from coordinator.cadence.schedule import PlannedMeeting, RuleSegment, add_months, plan
+from coordinator.cadence.recurrence import (
+    Recurrence,
+    check_duration,
+    month_end_safe,
+    wall_clock,
+)
+from coordinator.cadence.schedule import (
+    PlannedMeeting,
+    RuleSegment,
+    add_months,
+    plan,
+    refuse_crowded_days,
+)
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.extensions import db
 from coordinator.models import (
@@ -49,6 +60,7 @@ class SeriesInput:
     committee: str | None = None  # slug
     coordinator_id: int | None = None
     holiday_country: str | None = None  # default: the country, or the committee's lead
+    allow_weekends: bool | None = None  # None: the kind's default (extraordinary only)
     location: str | None = None
     online_url: str | None = None
     description: str | None = None
@@ -67,9 +79,17 @@ class ResolvedSeries:
     coordinator: Account | None
     holiday_country: str | None
     title: str | None
+    allow_weekends: bool
 
     def segment(self) -> RuleSegment:
         return RuleSegment(self.recurrence, timedelta(minutes=self.data.duration_minutes))
+
+    def plan(self, start: datetime, end: datetime) -> list[PlannedMeeting]:
+        """Its meetings in [start, end), refused when rest-day moves would crowd a day."""
+        planned = plan([self.segment()], self.holiday_country, start, end,
+                       allow_weekends=self.allow_weekends)
+        refuse_crowded_days(planned)
+        return planned
 
 
 def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
@@ -77,20 +97,25 @@ def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
     try:
         kind = SeriesKind(data.kind)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Unknown kind {data.kind!r}; use one of: {', '.join(k.value for k in SeriesKind)}.",
-            field="kind",
-        ) from exc
+        raise InvalidInput(N_("Unknown kind %(kind)s; use one of: %(kinds)s."), field="kind",
+                           kind=repr(data.kind),
+                           kinds=", ".join(k.value for k in SeriesKind)) from exc
     rules = KIND_RULES[kind]
     get_zone(data.zone)
     if not isinstance(data.duration_minutes, int) or isinstance(data.duration_minutes, bool):
-        raise InvalidInput("The duration must be a whole number of minutes.", field="duration")
+        raise InvalidInput(N_("The duration must be a whole number of minutes."),
+                           field="duration")
     check_duration(timedelta(minutes=data.duration_minutes))
-    rule_text = data.rrule if data.rrule is not None else rules.default_rrule
+    if data.rrule is None and rules.default_rrule is not None:
+        # The kind's cadence from any first date: past the 28th it falls on the month's
+        # last day where the month is shorter, instead of skipping the month.
+        rule_text: str | None = month_end_safe(rules.default_rrule, data.first_date)
+    else:
+        rule_text = data.rrule
     if rule_text is not None and not rule_text.strip():
         rule_text = None
     if rules.default_rrule is None and rule_text is not None:
-        raise InvalidInput(f"A {kind.value} meeting is a one-off; leave the rule empty.",
+        raise InvalidInput(N_("This kind of meeting is a one-off; leave the rule empty."),
                            field="rrule")
     recurrence = Recurrence(data.first_date, data.start_time, data.zone, rule_text).validated()
     offsets = data.offsets.validated(short_notice_allowed=rules.short_notice_allowed,
@@ -100,29 +125,31 @@ def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
     if data.country:
         country = session.scalar(select(Country).where(Country.iso == data.country.upper()))
         if country is None:
-            raise InvalidInput(f"Unknown country {data.country!r}; use an ISO code such as 'GT'.",
-                               field="country")
+            raise InvalidInput(N_("Unknown country %(country)s; use an ISO code such as GT."),
+                               field="country", country=repr(data.country))
     elif rules.needs_country:
-        raise InvalidInput("A national CSO meeting belongs to a country; give its ISO code.",
+        raise InvalidInput(N_("A national CSO meeting belongs to a country; choose it."),
                            field="country")
     if data.committee:
         committee = session.scalar(select(Committee).where(Committee.slug == data.committee))
         if committee is None:
-            raise InvalidInput(f"Unknown committee {data.committee!r}.", field="committee")
+            raise InvalidInput(N_("Unknown committee %(committee)s."), field="committee",
+                               committee=repr(data.committee))
     elif rules.needs_committee:
-        raise InvalidInput("A committee briefing belongs to a committee; give its slug.",
+        raise InvalidInput(N_("A committee briefing belongs to a committee; choose it."),
                            field="committee")
     if data.coordinator_id is not None:
         coordinator = session.get(Account, data.coordinator_id)
         if coordinator is None:
-            raise InvalidInput("Unknown coordinator account.", field="coordinator")
+            raise InvalidInput(N_("Unknown coordinator account."), field="coordinator")
     if rules.needs_held_by and data.held_by is None:
-        raise InvalidInput("A regional joint work-plan meeting needs its 'held by' date.",
+        raise InvalidInput(N_("A regional joint work-plan meeting needs its 'held by' date."),
                            field="held_by")
     if data.held_by is not None and data.first_date > data.held_by:
         raise EndBeforeStart(
-            f"The meeting ({data.first_date}) is after its 'held by' date ({data.held_by}). "
-            "Choose an earlier date or agree a later deadline.", field="held_by")
+            N_("The meeting (%(date)s) is after its 'held by' date (%(held_by)s). Choose an "
+               "earlier date or agree a later deadline."), field="held_by",
+            date=data.first_date, held_by=data.held_by)
 
     holiday_country = data.holiday_country
     if holiday_country is None:
@@ -135,8 +162,8 @@ def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
     else:
         holiday_country = holiday_country.upper()
         if session.scalar(select(Country.id).where(Country.iso == holiday_country)) is None:
-            raise InvalidInput(f"Unknown holiday country {data.holiday_country!r}.",
-                               field="holiday_country")
+            raise InvalidInput(N_("Unknown holiday country %(country)s."),
+                               field="holiday_country", country=repr(data.holiday_country))
 
     title = (data.title or "").strip() or None
     if title is not None and len(title) > MAX_TITLE:
@@ -148,16 +175,32 @@ def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
                                field=name)
     if data.online_url and urlsplit(data.online_url).scheme not in ("https", "http"):
         raise InvalidInput("The online link must start with https://.", field="online_url")
+    allow_weekends = (rules.weekends_allowed if data.allow_weekends is None
+                      else bool(data.allow_weekends))
     return ResolvedSeries(replace(data, kind=kind), recurrence, offsets, country, committee,
-                          coordinator, holiday_country, title)
+                          coordinator, holiday_country, title, allow_weekends)
+
+
+def refuse_past_first_date(data: SeriesInput, now: datetime) -> None:
+    """A new series starts today or later in its own zone; a date already gone is a slip
+    (imports and the demo record held meetings through `since` instead)."""
+    today = now.astimezone(get_zone(data.zone)).date()
+    if data.first_date < today:
+        raise Conflict(N_("The first date (%(date)s) has passed. Choose today (%(today)s) or "
+                          "a later date."), field="first_date", date=data.first_date,
+                       today=today)
 
 
 def preview(session: Session, data: SeriesInput, *, now: datetime,
-            horizon_months: int | None = None) -> list[PlannedMeeting]:
-    """The meetings a series would get, without writing anything (for live previews)."""
+            horizon_months: int | None = None, new_series: bool = True) -> list[PlannedMeeting]:
+    """The meetings a series would get, without writing anything (for live previews).
+
+    `new_series=False` previews a rule change, whose first date may be an anchor in the past.
+    """
     resolved = resolve(session, data)
-    return plan([resolved.segment()], resolved.holiday_country, now,
-                add_months(now, horizon_months or _horizon()))
+    if new_series:
+        refuse_past_first_date(data, now)
+    return resolved.plan(now, add_months(now, horizon_months or _horizon()))
 
 
 def schedule_series(data: SeriesInput, *, now: datetime, actor: Actor,
@@ -169,19 +212,23 @@ def schedule_series(data: SeriesInput, *, now: datetime, actor: Actor,
     ensure_aware(now, "now")
     with unit_of_work(actor, now) as unit:
         resolved = resolve(unit.session, data)
+        if since is None:
+            refuse_past_first_date(data, now)
         d = resolved.data
         first = wall_clock(d.first_date, d.start_time, get_zone(d.zone))
         if resolved.recurrence.next_after(since or now) is None:
             # Nothing may silently disappear: a series with no meeting ahead is refused.
             if resolved.recurrence.rrule is None:
-                raise Conflict(f"The meeting would start in the past "
-                               f"({first:%Y-%m-%d %H:%M %Z}).", field="first_date")
-            raise Conflict("This rule has no meeting from today on: check the first date, "
-                           "UNTIL and COUNT.", field="rrule")
+                raise Conflict(N_("The meeting would start in the past (%(start)s)."),
+                               field="first_date", start=first)
+            raise Conflict(N_("This rule has no meeting from today on: check the first "
+                              "date, UNTIL and COUNT."), field="rrule")
+        resolved.plan(since or now, add_months(now, _horizon()))  # refuses crowded days
         series = Series(
             kind=d.kind, title=resolved.title, description=d.description,
             country=resolved.country, committee=resolved.committee,
             coordinator=resolved.coordinator, holiday_country=resolved.holiday_country,
+            allow_weekends=resolved.allow_weekends,
             location=d.location, online_url=d.online_url, held_by=d.held_by,
             suggestions_open_days=resolved.offsets.suggestions_open,
             suggestions_close_days=resolved.offsets.suggestions_close,
@@ -233,7 +280,8 @@ def _materialise(unit: Unit, series: Series, since: datetime) -> list[Meeting]:
         select(Meeting.occurrence_key).where(Meeting.series_id == series.id)
     ))
     created = []
-    for p in plan(series.segments(), series.holiday_country, since, until):
+    for p in plan(series.segments(), series.holiday_country, since, until,
+                  allow_weekends=series.allow_weekends):
         if p.key in existing:
             continue
         meeting = _meeting_from(series, p, unit.now)
@@ -289,13 +337,13 @@ def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Act
             raise NotFound(f"No series {series_id}.")
         zone = get_zone(change.zone)
         if change.effective_from < now.astimezone(zone).date():
-            raise Conflict("A rule can only change from today on; past meetings stay as they "
-                           "were.", field="effective_from")
+            raise Conflict(N_("A rule can only change from today on; past meetings stay as "
+                              "they were."), field="effective_from")
         if series.current_rule.rrule is None:
-            raise Conflict("This series is a single meeting: move it instead of changing a rule.",
-                           field="rrule")
+            raise Conflict(N_("This series is a single meeting: move it instead of changing "
+                              "a rule."), field="rrule")
         if change.rrule is None or not change.rrule.strip():
-            raise InvalidInput("Give the new recurrence rule.", field="rrule")
+            raise InvalidInput(N_("Give the new recurrence rule."), field="rrule")
         check_duration(timedelta(minutes=change.duration_minutes))
         recurrence = Recurrence(change.first_date or change.effective_from, change.start_time,
                                 change.zone, change.rrule).validated()
@@ -331,7 +379,10 @@ def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective:
     meeting of the same month, so the change does not add a second one beside it.
     """
     until = add_months(unit.now, _horizon())
-    wanted = {p.key: p for p in plan([segment], series.holiday_country, unit.now, until)}
+    planned = plan([segment], series.holiday_country, unit.now, until,
+                   allow_weekends=series.allow_weekends)
+    refuse_crowded_days(planned)
+    wanted = {p.key: p for p in planned}
     meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)))
     taken = {m.occurrence_key for m in meetings}
     affected = sorted(

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
 from coordinator.i18n import LANGUAGE_NAMES, local_time
-from coordinator.present import ITEM_KIND_LABELS
+from coordinator.present import ITEM_KIND_LABELS, moved_note
 
 LANG_COOKIE = "lang"
 ZONE_COOKIE = "tz"
@@ -51,7 +51,7 @@ def language_url(code: str) -> str:
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
-                                 language_url=language_url)
+                                 language_url=language_url, moved_note=moved_note)
 
     @app.before_request
     def forget_cached_locale() -> None:

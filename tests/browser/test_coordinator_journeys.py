@@ -14,6 +14,7 @@ from coordinator.models import AgendaPublication, Meeting, Role, Series
 from coordinator.services.agenda import add_item, publish_agenda
 from coordinator.services.series import SeriesInput, schedule_series
 from coordinator.services.unit import Actor
+from tests.support.dates import safe_first_date
 from tests.web.people import PASSWORD, make_account
 
 pytestmark = [pytest.mark.browser,
@@ -35,7 +36,7 @@ def test_special_coordinator_schedules_previews_moves_and_publishes(live, page) 
     page.shot("dashboard")
 
     page.get_by_role("link", name="Schedule a new series").first.click()
-    first = (datetime.now(UTC) + timedelta(days=40)).date()
+    first = safe_first_date()
     page.get_by_label("First meeting").fill(first.isoformat())
     page.get_by_label("Start time (local)").fill("10:00")
     page.get_by_role("button", name="Preview the dates").click()
@@ -91,7 +92,7 @@ def test_special_coordinator_schedules_previews_moves_and_publishes(live, page) 
 def test_coordinator_of_another_country_cannot_edit_the_series(live, page) -> None:
     make_account(Role.SPECIAL_COORDINATOR, email="mx@example.org", country="MX")
     series = schedule_series(SeriesInput(kind=SeriesKind.NATIONAL, country="GT",
-                                         first_date=(datetime.now(UTC) + timedelta(days=30)).date(),
+                                         first_date=safe_first_date(),
                                          start_time=time(10), zone="America/Guatemala"),
                              now=datetime.now(UTC), actor=Actor.cli())
     log_in(page, live, "mx@example.org")
@@ -108,7 +109,7 @@ def test_coordinator_of_another_country_cannot_edit_the_series(live, page) -> No
 def test_visitor_switches_to_haitian_creole(live, page) -> None:
     now = datetime.now(UTC)
     series = schedule_series(SeriesInput(kind=SeriesKind.NATIONAL, country="HT",
-                                         first_date=(now + timedelta(days=30)).date(),
+                                         first_date=safe_first_date(),
                                          start_time=time(10), zone="America/Port-au-Prince"),
                              now=now, actor=Actor.cli())
     meeting = series.meetings[0]

@@ -8,8 +8,8 @@ import pytest
 
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
 from coordinator.cadence.errors import DeadlineOrder
-from coordinator.cadence.holiday_shift import holiday_name, shift_for_holiday
 from coordinator.cadence.recurrence import Recurrence
+from coordinator.cadence.rest_days import holiday_name, shift_off_rest_day
 from coordinator.cadence.schedule import RuleSegment, plan
 from coordinator.cadence.zones import get_zone
 
@@ -29,17 +29,18 @@ from coordinator.cadence.zones import get_zone
 def test_meeting_on_a_public_holiday_moves_to_the_next_working_day(
     country: str, day: date, new: date, holiday: str
 ) -> None:
-    shift = shift_for_holiday(country, day)
+    shift = shift_off_rest_day(country, day, allow_weekends=False)
     assert shift is not None
     assert (shift.original, shift.new) == (day, new)
     assert holiday in shift.holiday
 
 
 def test_working_day_and_no_country_do_not_move() -> None:
-    assert shift_for_holiday("GT", date(2027, 1, 5)) is None
-    assert shift_for_holiday(None, date(2027, 1, 1)) is None
-    # A rule that asks for a Saturday gets a Saturday: only holidays move meetings.
-    assert shift_for_holiday("GT", date(2027, 1, 9)) is None
+    assert shift_off_rest_day("GT", date(2027, 1, 5), allow_weekends=False) is None
+    # Without a holiday country, only weekends move a meeting.
+    assert shift_off_rest_day(None, date(2027, 1, 1), allow_weekends=False) is None
+    # A series that allows weekends keeps the Saturday its rule asks for.
+    assert shift_off_rest_day("GT", date(2027, 1, 9), allow_weekends=True) is None
 
 
 def test_holiday_names_are_available_in_the_readers_language() -> None:

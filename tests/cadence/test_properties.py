@@ -59,7 +59,7 @@ def test_every_meeting_is_at_wall_clock_time_strictly_ordered_one_per_period(
 def test_holiday_shifts_keep_time_order_and_land_on_working_days(
     first: date, at: time, zone: str, country: str | None
 ) -> None:
-    from coordinator.cadence.holiday_shift import holiday_name, is_working_day
+    from coordinator.cadence.rest_days import holiday_name, is_working_day
 
     rec = Recurrence(first, at, zone, "FREQ=MONTHLY").validated()
     start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
@@ -70,12 +70,18 @@ def test_holiday_shifts_keep_time_order_and_land_on_working_days(
     for meeting in got:
         assert (meeting.start.hour, meeting.start.minute) == (at.hour, at.minute)
         if meeting.shift is not None:
-            assert country is not None
-            assert holiday_name(country, meeting.shift.original) == meeting.shift.holiday
+            original = meeting.shift.original
+            if country is not None:
+                assert holiday_name(country, original) == meeting.shift.holiday
+            if meeting.shift.holiday is None:
+                assert original.weekday() >= 5
             assert is_working_day(country, meeting.start.date())
-            assert meeting.start.date() > meeting.shift.original
-        elif country is not None:
-            assert holiday_name(country, meeting.start.date()) is None
+            # To the next working day, or the one before when that would leave the month.
+            assert (meeting.start.year, meeting.start.month) == (original.year, original.month)
+            assert meeting.start.date() != original
+        else:
+            assert meeting.start.weekday() < 5
+            assert country is None or holiday_name(country, meeting.start.date()) is None
 
 
 @settings(max_examples=60, deadline=None)
@@ -86,3 +92,31 @@ def test_planning_twice_gives_the_same_meetings(first: date, at: time, zone: str
     segments = [RuleSegment(rec, timedelta(minutes=90))]
     window = (start, start + timedelta(days=800))
     assert plan(segments, "GT", *window) == plan(segments, "GT", *window)
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=st.dates(date(2024, 1, 1), date(2030, 12, 31)), at=times,
+       zone=st.sampled_from(ZONES), months=st.sampled_from([3, 6]),
+       country=st.sampled_from(HOLIDAY_COUNTRIES))
+def test_default_rules_from_any_first_date_keep_every_period(
+    first: date, at: time, zone: str, months: int, country: str | None
+) -> None:
+    """Quarterly and six-monthly series may start on any day: in a shorter month the
+    meeting falls on its last day, and moving off rest days never leaves the month."""
+    import calendar
+
+    from coordinator.cadence.recurrence import month_end_safe
+
+    rule = month_end_safe(f"FREQ=MONTHLY;INTERVAL={months}", first)
+    rec = Recurrence(first, at, zone, rule).validated()
+    start = datetime.combine(first, time(0), tzinfo=UTC) - timedelta(days=1)
+    got = plan([RuleSegment(rec, timedelta(minutes=90))], country, start,
+               start + timedelta(days=365 * 3))
+    assert len(got) >= 3 * 12 // months - 1
+    for meeting in got:
+        slot = date.fromisoformat(meeting.key[:10])
+        assert slot.day == min(first.day, calendar.monthrange(slot.year, slot.month)[1])
+        assert (meeting.start.year, meeting.start.month) == (slot.year, slot.month)
+    periods = [period_of(m.start.date(), months) for m in got]
+    index = [p.year * (12 // months) + p.index for p in periods]
+    assert index == list(range(index[0], index[0] + len(index)))

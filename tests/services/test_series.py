@@ -61,8 +61,10 @@ def test_quarterly_series_is_materialised_to_the_horizon_at_ten_local(seeded) ->
     # From January 2027 up to 18 months after 22 November 2026 (May 2028).
     assert [m.start_local.date() for m in got] == [
         date(2027, 1, 15), date(2027, 4, 15), date(2027, 7, 15), date(2027, 10, 15),
-        date(2028, 1, 15), date(2028, 4, 15)]
-    assert all(m.shifted_from is None for m in got)  # a Saturday is kept: only holidays move
+        # Saturday 15 January 2028 moves off the weekend, past Martin Luther King Jr. Day.
+        date(2028, 1, 18), date(2028, 4, 17)]
+    assert [m.shifted_from for m in got if m.shifted_from] == [date(2028, 1, 15),
+                                                               date(2028, 4, 15)]
     db.session.expire_all()
     for meeting in meetings_of(series.id):
         assert meeting.start_at.tzinfo is not None
@@ -91,7 +93,8 @@ def test_materialising_later_extends_the_horizon_only(seeded) -> None:
     assert created == 2
     got = meetings_of(series.id)
     assert [m.id for m in got[:len(first_ids)]] == first_ids
-    assert [m.start_local.date() for m in got[-2:]] == [date(2028, 7, 15), date(2028, 10, 15)]
+    # Saturday 15 July and Sunday 15 October 2028 move to the Mondays after.
+    assert [m.start_local.date() for m in got[-2:]] == [date(2028, 7, 17), date(2028, 10, 16)]
 
 
 def test_meeting_on_a_holiday_is_stored_moved_with_the_reason(seeded) -> None:

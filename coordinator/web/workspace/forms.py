@@ -13,6 +13,8 @@ from coordinator.cadence.zones import get_zone
 from coordinator.services.errors import InvalidInput
 from coordinator.services.series import RuleChange, SeriesInput
 
+WEEKEND_CHOICES: dict[str, bool | None] = {"auto": None, "move": False, "allow": True}
+
 
 def text(form: Mapping[str, str], name: str, limit: int = 5000) -> str | None:
     value = (form.get(name) or "").strip()
@@ -91,6 +93,8 @@ def series_input(form: Mapping[str, str], *, coordinator_id: int | None) -> Seri
         # "auto" (or absent): the country's holidays, or the committee lead's; "": none.
         holiday_country=None if form.get("holiday_country") in (None, "auto")
         else (form.get("holiday_country") or "").strip()[:2],
+        # "auto" (or absent): the kind's default; "allow": keep weekends; "move": move off.
+        allow_weekends=WEEKEND_CHOICES.get(form.get("weekends") or "auto"),
         location=text(form, "location", 300), online_url=text(form, "online_url", 500),
         description=text(form, "description", 5000),
         held_by=a_date(form, "held_by", required=False),

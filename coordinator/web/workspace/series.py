@@ -66,7 +66,8 @@ def _choices() -> dict:
 def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[dict]:
     """The next meetings with their deadlines and what each clashes with (watched
     calendars, the coordinator's other meetings, meetings of the same organisations)."""
-    planned = preview(db.session, data, now=utc_now(), horizon_months=PREVIEW_MONTHS)[:12]
+    planned = preview(db.session, data, now=utc_now(), horizon_months=PREVIEW_MONTHS,
+                      new_series=series_id is None)[:12]
     clashes = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=me(),
                           series_id=series_id)
     return [{"meeting": p, "deadlines": deadlines_for(p.start, data.offsets), "clashes": c}
@@ -99,7 +100,7 @@ def series_new():  # type: ignore[no-untyped-def]
         "start_time": "10:00", "duration": "90", "suggestions_open": "42",
         "suggestions_close": "21", "agenda_due": "14", "reminders": "7, 1",
         "first_date": (utc_now() + timedelta(days=60)).date().isoformat(),
-        "holiday_country": "auto",
+        "holiday_country": "auto", "weekends": "auto",
     }
     rows, error, status = None, None, 200
     if request.method == "POST":
@@ -178,7 +179,8 @@ def series_rule(series_id: int):  # type: ignore[no-untyped-def]
                            country=series.country.iso if series.country else None,
                            committee=series.committee.slug if series.committee else None,
                            holiday_country=series.holiday_country or "",
-                           held_by=series.held_by, offsets=series.offsets,
+                           allow_weekends=series.allow_weekends, held_by=series.held_by,
+                           offsets=series.offsets,
                            short_notice_justification=series.short_notice_justification)
         rows = _preview_rows(data, series_id=series.id)
         return _detail(series, rule_form=request.form, rule_rows=rows)
