@@ -56,6 +56,7 @@ run: setup
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: install-test lint
 	$(BIN)/pytest

@@ -1,7 +1,7 @@
 """Flask extensions, created once here and bound to the app in `create_app`."""
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 
 class Base(DeclarativeBase):
@@ -29,6 +29,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. mypy cannot use the attribute `db.Model` as a base class
+# (python/mypy#8603); at run time it is a subclass of `Base` with Flask-SQLAlchemy's mixins,
+# so the type checker sees an abstract subclass of `Base`.
+if TYPE_CHECKING:
+
+    class Model(Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
+
+# What a function that works on "the session" accepts: Flask-SQLAlchemy's `db.session` (a
+# scoped_session that proxies the current app context's Session) or a plain Session.
+DbSession: TypeAlias = Session | scoped_session[Any]
+
 migrate = Migrate()
 babel = Babel()
 mail = Mail()

@@ -107,3 +107,23 @@ def test_the_cadence_holds_on_an_awkward_day(seeded, client, today: date) -> Non
             assert wanted and feed_uids(client, f"/feeds/series/{series.id}.ics") == wanted
         everything = {m.uid for s, _ in made for m in s.meetings if first <= m.start_at < last}
         assert feed_uids(client, "/feeds/all.ics") == everything
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 31), date(2028, 2, 29), date(2027, 12, 31)],
+                         ids=str)
+def test_the_demo_puts_no_meeting_on_a_weekend(seeded, today: date) -> None:
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import Meeting
+    from coordinator.services.demo import load_demo
+
+    now = datetime.combine(today, time(12), tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        load_demo(now=now)
+    meetings = db.session.scalars(select(Meeting)).all()
+    assert len(meetings) > 60
+    assert [m.start_local for m in meetings if m.start_local.weekday() >= 5] == []
+    for series in db.session.scalars(select(Series)):
+        # A day every month has: each series repeats on the same day of the month.
+        assert all(rule.first_date.day <= 28 for rule in series.rules)

@@ -79,8 +79,8 @@ def api_error(exc: Exception) -> Response | None:
         return problem_response(field_problem(422, exc.message, exc.field))
     if isinstance(exc, HTTPException) and exc.code is not None:
         detail = exc.description if exc.code != 500 else None
-        allow = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) \
-            else None
+        valid_methods = getattr(exc, "valid_methods", None)  # MethodNotAllowed's
+        allow = {"Allow": ", ".join(valid_methods)} if valid_methods else None
         return problem_response(Problem(exc.code, detail=detail), headers=allow)
     return problem_response(Problem(500, detail="Something failed on our side; nothing was "
                                                 "written. It is logged."))

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, ValidationError
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from coordinator.api.problems import Problem, problem_response, validation_problem
 
@@ -122,7 +122,8 @@ def openapi_document(registry: Registry, *, title: str, version: str, descriptio
     for op in registry.operations:
         models.update(m for m in (op.body, op.response) if m is not None)
         models.update(model for _, model in op.alternatives)
-    keyed = [(m, "serialization") for m in models] + [
+    keyed: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (m, "serialization") for m in models] + [
         (op.body, "validation") for op in registry.operations if op.body is not None]
     refs, defs = models_json_schema(keyed, ref_template="#/components/schemas/{model}")
     paths: dict[str, dict[str, Any]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from coordinator.cadence.zones import ensure_aware
 
@@ -16,7 +17,7 @@ class Busy:
     start: datetime
     end: datetime
     title: str
-    source: str  # "external" or "meeting"
+    source: Literal["external", "meeting"]
 
 
 def overlapping(planned: Sequence[tuple[datetime, datetime]],

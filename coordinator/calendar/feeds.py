@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from coordinator.calendar.event import CalendarEvent, DayEvent
 from coordinator.calendar.from_meeting import meeting_event, meeting_url
 from coordinator.calendar.ics import feed_ics
+from coordinator.extensions import DbSession
 from coordinator.i18n import supported_language
 from coordinator.links import absolute_url
 from coordinator.models import (
@@ -122,7 +123,7 @@ def window(today: date) -> tuple[datetime, datetime]:
     return start - PAST, start + timedelta(days=31 * months + 31)
 
 
-def meetings_query(feed: Feed, today: date) -> Select[tuple[Meeting]]:
+def meetings_query(feed: Feed, today: date) -> Select[Meeting]:
     first, last = window(today)
     start = datetime.combine(today, time(0), tzinfo=UTC)
     in_window = (Meeting.start_at >= first) & (Meeting.start_at < last)
@@ -173,7 +174,7 @@ def _deadline_markers(meeting: Meeting, language: str) -> list[DayEvent]:
             for name, moment, summary in markers]
 
 
-def render(session: Session, feed: Feed, today: date) -> bytes:
+def render(session: DbSession, feed: Feed, today: date) -> bytes:
     events: list[CalendarEvent | DayEvent] = []
     for meeting in session.scalars(meetings_query(feed, today)).unique():
         events.append(meeting_event(meeting, feed.language, private=feed.private))

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import CursorResult, delete, select, text, update
 
 from coordinator.extensions import db
 from coordinator.mail.transport import Outgoing, PermanentFailure, TemporaryFailure, open_channel
@@ -179,8 +180,9 @@ def prune_sent(now: datetime, *, keep: timedelta) -> int:
     Their idempotency keys go with them: by then no change can ask for them again, since
     keys carry the meeting's SEQUENCE and the meeting is long past.
     """
-    result = db.session.execute(
+    # A DELETE's result is a CursorResult, which has the rowcount; execute() types it Result.
+    result = cast(CursorResult[Any], db.session.execute(
         delete(OutboxMessage).where(OutboxMessage.state == OutboxState.SENT,
-                                    OutboxMessage.sent_at < now - keep))
+                                    OutboxMessage.sent_at < now - keep)))
     db.session.commit()
     return result.rowcount or 0

@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
+from coordinator.extensions import DbSession
 from coordinator.mail.compose import serialise
 from coordinator.models import OutboxMessage, OutboxState
 
@@ -28,7 +28,7 @@ class Envelope:
     account_id: int | None = None
 
 
-def enqueue(session: Session, envelope: Envelope, message: EmailMessage, now: datetime) -> bool:
+def enqueue(session: DbSession, envelope: Envelope, message: EmailMessage, now: datetime) -> bool:
     """Store the message unless its key is already there; True when a row was added.
 
     INSERT ... ON CONFLICT DO NOTHING, so two transactions racing on the same key store
@@ -48,5 +48,5 @@ def enqueue(session: Session, envelope: Envelope, message: EmailMessage, now: da
     return session.execute(statement).scalar() is not None
 
 
-def already_queued(session: Session, key: str) -> bool:
+def already_queued(session: DbSession, key: str) -> bool:
     return session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None

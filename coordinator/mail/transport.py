@@ -116,6 +116,6 @@ def open_channel() -> Iterator[Channel]:
         yield SmtpChannel(connection)
     finally:
         try:
-            connection.__exit__(None, None, None)
+            connection.__exit__(None, None, None)  # type: ignore[arg-type]  # Flask-Mail's hints omit None
         except (smtplib.SMTPException, OSError):
             pass  # the server went away; what was sent is already marked

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.meetings import Meeting
 from coordinator.models.people import Contact
 from coordinator.models.places import Committee
@@ -23,7 +23,7 @@ class ItemKind(StrEnum):
     OTHER = "other"  # any other business
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_items"
     # AUTOINCREMENT on SQLite: a removed item's id is never reused, so comparing two
     # published versions by id tells additions from edits.
@@ -53,7 +53,7 @@ class AgendaItem(db.Model):
                 "language": self.language}
 
 
-class AgendaPublication(db.Model):
+class AgendaPublication(Model):
     """Each published version of an agenda, kept whole, so a new one can say what changed."""
 
     __tablename__ = "agenda_publications"
@@ -75,7 +75,7 @@ class SuggestionState(StrEnum):
     DECLINED = "declined"
 
 
-class Suggestion(db.Model):
+class Suggestion(Model):
     """A topic a participant proposes for a meeting's agenda through their personal link."""
 
     __tablename__ = "suggestions"
@@ -120,7 +120,7 @@ class ProposalState(StrEnum):
     ON_AGENDA = "on-agenda"  # added to the agenda of a briefing
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A written proposal to a committee between briefings (recommendation 5)."""
 
     __tablename__ = "proposals"

@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.people import Account
 from coordinator.models.types import UTCDateTime
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token: it acts as its account, in the account's scope.
 
     Only the SHA-256 of the token is kept; the token itself is shown once, at creation.
@@ -33,7 +33,7 @@ class ApiToken(db.Model):
     account: Mapped[Account] = relationship()
 
 
-class ExternalFeed(db.Model):
+class ExternalFeed(Model):
     """Another process's iCalendar feed (e.g. the Regional Conference on Migration), fetched
     periodically so scheduling can warn about clashes with its events."""
 

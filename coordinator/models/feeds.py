@@ -13,12 +13,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from coordinator.extensions import db
+from coordinator.extensions import DbSession, Model
 from coordinator.models.people import Organisation
 from coordinator.models.types import UTCDateTime
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     """One row whose number grows with every commit that changes what feeds show.
 
     Reading it is one primary-key lookup, so a feed request can answer 304 without
@@ -32,7 +32,7 @@ class DataVersion(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """A private feed address of an organisation; only the SHA-256 of the token is stored."""
 
     __tablename__ = "feed_tokens"
@@ -73,7 +73,7 @@ class VersionMemo:
                 return self.value
             return None
 
-    def get(self, session: Session) -> tuple[int, datetime]:
+    def get(self, session: DbSession) -> tuple[int, datetime]:
         fresh = self.peek()
         if fresh is not None:
             return fresh
@@ -96,7 +96,7 @@ def version_memo(app: Any = None) -> VersionMemo:
     return app.extensions.setdefault("feed_version_memo", VersionMemo(MEMO_SECONDS))
 
 
-def current_version(session: Session) -> tuple[int, datetime]:
+def current_version(session: DbSession) -> tuple[int, datetime]:
     row = session.execute(select(DataVersion.version, DataVersion.changed_at)
                           .where(DataVersion.id == 1)).first()
     return (row[0], row[1]) if row else (0, datetime(2022, 6, 10, tzinfo=UTC))

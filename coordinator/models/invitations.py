@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.meetings import Meeting, ParticipantRole
 from coordinator.models.people import Contact
 from coordinator.models.types import UTCDateTime, enum_column
@@ -23,7 +23,7 @@ class Answer(StrEnum):
     TENTATIVE = "tentative"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A contact invited to a meeting: the ATTENDEE of its invitations, and their answer."""
 
     __tablename__ = "invitations"
@@ -58,7 +58,7 @@ class DeadlineKind(StrEnum):
     AGENDA_REMINDER = "agenda-reminder"  # coordinator: offset_days before the agenda is due
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """A moment at which the scheduler must act for a meeting; done once, re-armed on moves.
 
     Jobs ask only "which deadlines are due and not done", through a partial index, so a
@@ -82,7 +82,7 @@ class Deadline(db.Model):
     meeting: Mapped[Meeting] = relationship()
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """When each scheduler job last ran and succeeded, for /healthz in every process."""
 
     __tablename__ = "job_runs"

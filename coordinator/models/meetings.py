@@ -24,13 +24,13 @@ from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.recurrence import Recurrence
 from coordinator.cadence.schedule import RuleSegment
 from coordinator.cadence.zones import get_zone
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.people import Account, Contact, Organisation
 from coordinator.models.places import Committee, Country
 from coordinator.models.types import UTCDateTime, enum_column
 
 
-class Series(db.Model):
+class Series(Model):
     """A cadence: the rule and deadlines by which a body meets civil society."""
 
     __tablename__ = "series"
@@ -84,7 +84,7 @@ class Series(db.Model):
         return f"<Series {self.id} {self.kind} {self.title!r}>"
 
 
-class SeriesRule(db.Model):
+class SeriesRule(Model):
     """One version of a series' rule; changing the rule from a date on adds a version."""
 
     __tablename__ = "series_rules"
@@ -115,7 +115,7 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     """One dated meeting. Its UID never changes; SEQUENCE grows with every material change."""
 
     __tablename__ = "meetings"
@@ -185,7 +185,7 @@ class ParticipantRole(StrEnum):
     REPRESENTATIVE = "representative"  # recommendation 4: the committee's CSO representative
 
 
-class Participant(db.Model):
+class Participant(Model):
     """An organisation or contact invited to every meeting of a series, or to one meeting."""
 
     __tablename__ = "participants"

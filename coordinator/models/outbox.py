@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.types import UTCDateTime, enum_column
 
 
@@ -19,7 +19,7 @@ class OutboxState(StrEnum):
     FAILED = "failed"  # permanent refusal, or gave up after many attempts
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One mail to one recipient, rendered at enqueue time with a stable Message-ID."""
 
     __tablename__ = "outbox"

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coordinator.cadence.errors import InvalidInput
-from coordinator.extensions import db
+from coordinator.extensions import Model, db
 from coordinator.models.places import Committee, Country
 from coordinator.models.types import UTCDateTime, enum_column
 
@@ -56,7 +56,7 @@ organisation_countries = Table(
 )
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A civil-society organisation (CSO) taking part in the cadence."""
 
     __tablename__ = "organisations"
@@ -87,7 +87,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name!r}>"
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A person of an organisation: where invitations go, in their language and zone."""
 
     __tablename__ = "contacts"
@@ -128,7 +128,7 @@ class Role(StrEnum):
     COMMITTEE_COORDINATOR = "committee-coordinator"  # scoped to a committee
 
 
-class Account(db.Model):
+class Account(Model):
     """Someone who logs in to run the cadence: secretariat or a coordinator."""
 
     __tablename__ = "accounts"

@@ -7,11 +7,11 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordinator.extensions import db
+from coordinator.extensions import Model
 from coordinator.models.types import enum_column
 
 
-class Country(db.Model):
+class Country(Model):
     __tablename__ = "countries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class CommitteeRole(StrEnum):
     PARTICIPANT = "participant"
 
 
-class Committee(db.Model):
+class Committee(Model):
     """An action package and the committee of governments that carries it."""
 
     __tablename__ = "committees"
@@ -74,7 +74,7 @@ class Committee(db.Model):
         return f"<Committee {self.slug}>"
 
 
-class CommitteeMember(db.Model):
+class CommitteeMember(Model):
     __tablename__ = "committee_members"
     __table_args__ = (UniqueConstraint("committee_id", "country_id"),)
 

@@ -39,7 +39,7 @@ def create_token(account_id: int, name: str, *, now: datetime, actor: Actor) -> 
     token = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work(actor, now) as unit:
         live = unit.session.scalar(select(db.func.count(ApiToken.id)).where(
-            ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None)))
+            ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))) or 0
         if live >= MAX_TOKENS:
             raise Conflict(gettext("You have %(n)s live tokens; revoke one first.", n=live),
                            field="name")

@@ -58,7 +58,8 @@ def _public_host(url: str) -> None:
         return
     host = urlsplit(url).hostname or ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        # str(): the IP families getaddrinfo answers with put the address string first.
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     except OSError as exc:
         raise FetchRefused(f"the host {host!r} is unknown") from exc
     for address in addresses:
@@ -105,7 +106,7 @@ def add_feed(account_id: int, name: str, url: str, *, now: datetime, actor: Acto
     url = _checked_url(url)
     with unit_of_work(actor, now) as unit:
         count = unit.session.scalar(select(db.func.count(ExternalFeed.id)).where(
-            ExternalFeed.account_id == account_id))
+            ExternalFeed.account_id == account_id)) or 0
         if count >= MAX_FEEDS:
             raise Conflict(gettext("You watch %(n)s calendars already; remove one first.",
                                    n=count), field="url")
@@ -172,6 +173,7 @@ def refresh_feed(feed_id: int, *, now: datetime) -> ExternalFeed:
         raise NotFound(f"No calendar {feed_id}.")
     url = feed.url
     db.session.rollback()  # hold no transaction open across the network
+    error: str | None
     try:
         body = _download(url)
         try:

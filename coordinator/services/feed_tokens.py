@@ -6,9 +6,10 @@ import hashlib
 import re
 import secrets
 from datetime import datetime
+from typing import Any, cast
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
@@ -63,10 +64,11 @@ def revoke_feed_tokens(organisation_id: int, *, now: datetime, actor: Actor) -> 
 
 def _revoke(organisation_id: int, now: datetime) -> int:
     db.session.info["feeds_changed"] = True  # a Core UPDATE is invisible to the flush hook
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult, which has the rowcount; execute() types it Result.
+    result = cast(CursorResult[Any], db.session.execute(
         update(FeedToken)
         .where(FeedToken.organisation_id == organisation_id, FeedToken.revoked_at.is_(None))
-        .values(revoked_at=now))
+        .values(revoked_at=now)))
     return result.rowcount or 0
 
 

@@ -223,8 +223,8 @@ def sync_deadlines(unit: Unit, meeting: Meeting) -> None:
         for days in AGENDA_REMINDER_DAYS:
             wanted[(DeadlineKind.AGENDA_REMINDER, days)] = dates.agenda_due - timedelta(days=days)
     for (kind, days), due in wanted.items():
-        row = rows.pop((kind, days), None)
-        if row is None:
+        existing = rows.pop((kind, days), None)
+        if existing is None:
             # A deadline already past when it is set is skipped (a reminder for a meeting
             # scheduled at short notice), except while what it opens is still open.
             still_open = kind == DeadlineKind.SUGGESTIONS_OPEN and dates.suggestions_close > \
@@ -232,10 +232,10 @@ def sync_deadlines(unit: Unit, meeting: Meeting) -> None:
             unit.session.add(Deadline(
                 meeting=meeting, kind=kind, offset_days=days, due_at=due,
                 done_at=unit.now if due <= unit.now and not still_open else None))
-        elif row.due_at != due:
-            row.due_at = due
+        elif existing.due_at != due:
+            existing.due_at = due
             if kind != DeadlineKind.INVITATIONS and due > unit.now:
-                row.done_at = None  # the meeting moved: act again before the new date
+                existing.done_at = None  # the meeting moved: act again before the new date
     for row in rows.values():
         unit.session.delete(row)
     unit.session.flush()

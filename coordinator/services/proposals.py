@@ -8,6 +8,7 @@ coordinator answers, or puts a proposal on the next briefing's agenda in one ste
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -55,12 +56,17 @@ def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -
     with unit_of_work(Actor("proposal-link-request"), now) as unit:
         for contact in contacts:
             key = f"propose-link:contact:{contact.id}:committee:{committee.id}:{now.isoformat()}"
+
+            def subject(c: Committee = committee) -> str:
+                return gettext("Your link to write to the committee: %(committee)s",
+                               committee=c.name_en)
+
+            def context(c: Contact = contact) -> dict[str, Any]:
+                return {"committee": committee, "link": proposal_link(c, committee), "days": 30}
+
             message = contact_message(
                 contact, key=key, template="proposal_link", now=now,
-                subject=lambda c=committee: gettext("Your link to write to the committee: "
-                                                    "%(committee)s", committee=c.name_en),
-                context=lambda c=contact: {"committee": committee,
-                                           "link": proposal_link(c, committee), "days": 30})
+                subject=subject, context=context)
             queued += enqueue(unit.session, Envelope(key, "proposal-link", contact.email,
                                                      contact.language, contact_id=contact.id),
                               message, now)

@@ -357,6 +357,15 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
                 continue
             key = f"registration-decision:organisation:{organisation.id}:{state.value}:" \
                   f"contact:{contact.id}:at:{now.isoformat()}"
+
+            def context(c: Contact = contact) -> dict[str, Any]:
+                return {
+                    "organisation": organisation, "contact": c,
+                    "approved": state == RegistrationState.APPROVED,
+                    "reason": organisation.registration_reason,
+                    "can_reply": bool(_secretariat().email),
+                    "criteria": absolute_url("/register")}
+
             message = contact_message(
                 contact, key=key, template="registration_decision", now=now,
                 sender=_secretariat(),
@@ -365,12 +374,7 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
                                  if state == RegistrationState.APPROVED
                                  else gettext("Registration declined: %(name)s",
                                               name=organisation.name)),
-                context=lambda c=contact: {
-                    "organisation": organisation, "contact": c,
-                    "approved": state == RegistrationState.APPROVED,
-                    "reason": organisation.registration_reason,
-                    "can_reply": bool(_secretariat().email),
-                    "criteria": absolute_url("/register")})
+                context=context)
             enqueue(unit.session, Envelope(key, "registration-decision", contact.email,
                                            contact.language, contact_id=contact.id),
                     message, now)

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.errors import N_, EndBeforeStart, InvalidInput
@@ -28,7 +27,7 @@ from coordinator.cadence.schedule import (
     refuse_crowded_days,
 )
 from coordinator.cadence.zones import ensure_aware, get_zone
-from coordinator.extensions import db
+from coordinator.extensions import DbSession, db
 from coordinator.models import (
     Account,
     Committee,
@@ -92,7 +91,7 @@ class ResolvedSeries:
         return planned
 
 
-def resolve(session: Session, data: SeriesInput) -> ResolvedSeries:
+def resolve(session: DbSession, data: SeriesInput) -> ResolvedSeries:
     """Check every field of a series against the rules and the reference data."""
     try:
         kind = SeriesKind(data.kind)
@@ -191,7 +190,7 @@ def refuse_past_first_date(data: SeriesInput, now: datetime) -> None:
                        today=today)
 
 
-def preview(session: Session, data: SeriesInput, *, now: datetime,
+def preview(session: DbSession, data: SeriesInput, *, now: datetime,
             horizon_months: int | None = None, new_series: bool = True) -> list[PlannedMeeting]:
     """The meetings a series would get, without writing anything (for live previews).
 
@@ -393,10 +392,10 @@ def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective:
     )
     free = [p for key, p in wanted.items() if key not in taken]
     for meeting in affected:
-        planned = wanted.get(meeting.occurrence_key)
-        if planned is not None:
+        target = wanted.get(meeting.occurrence_key)
+        if target is not None:
             if not meeting.moved:
-                _retime(unit, meeting, planned)
+                _retime(unit, meeting, target)
             continue
         month = meeting.start_local.strftime("%Y-%m")
         match = next((p for p in free if p.start.strftime("%Y-%m") == month), None)

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from coordinator.extensions import db
+from coordinator.extensions import DbSession, db
 from coordinator.models import AuditEntry
 
 
@@ -33,7 +31,7 @@ class Actor:
 
 @dataclass
 class Unit:
-    session: Session
+    session: DbSession
     actor: Actor
     now: datetime
     audit: list[AuditEntry] = field(default_factory=list)

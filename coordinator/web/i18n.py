@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import refresh
 from werkzeug.routing import BuildError
@@ -19,7 +21,7 @@ def select_locale() -> str:
     if not has_request_context():
         return "en"  # jobs and commands choose each recipient's language with force_locale
     asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
-    if asked in languages:
+    if asked is not None and asked in languages:
         return asked
     return request.accept_languages.best_match(languages) or "en"
 
@@ -38,7 +40,8 @@ def language_url(code: str) -> str:
     and names that clash with the route's variables would change or break the link.
     """
     view_args = request.view_args or {}
-    args = {k: v for k, v in request.args.items()
+    # Typed Any for url_for, whose own `_external` etc. are typed: the filter drops those.
+    args: dict[str, Any] = {k: v for k, v in request.args.items()
             if k != "lang" and not k.startswith("_") and k not in view_args}
     if request.endpoint is None or request.method != "GET":
         return f"?lang={code}"

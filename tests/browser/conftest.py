@@ -30,6 +30,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 pytestmark = pytest.mark.browser
 
 
+def browser_env() -> dict[str, str]:
+    """The browser runs on the real clock: the server's clock is the one a test may fake
+    (libfaketime through LD_PRELOAD), and a faked clock slows Chromium to a crawl."""
+    return {k: v for k, v in os.environ.items()
+            if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 @pytest.fixture
 def live(app: Flask) -> Iterator[str]:
     """The app served over real HTTP by a thread, with reference data loaded."""
@@ -53,7 +60,7 @@ def chromium():  # type: ignore[no-untyped-def]
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+                                             args=CHROMIUM_ARGS, env=browser_env())
         yield browser
         browser.close()
 
