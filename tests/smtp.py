@@ -55,13 +55,15 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, smtputf8: bool = False) -> None:
         self.port = port or free_port()
         self.collector = Collector()
         self.controller: Controller | None = None
+        self.smtputf8 = smtputf8  # RFC 6531: whether the server takes UTF-8 addresses
 
     def start(self) -> SmtpServer:
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
         return self
 

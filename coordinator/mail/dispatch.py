@@ -51,11 +51,22 @@ def claim(now: datetime, limit: int) -> list[tuple[int, str, str]]:
     SQLite has one writer at a time, and the scheduler's leader lock keeps one dispatcher.
     """
     session = db.session
+    # A claim that expired is an attempt: a row that kills its dispatcher every time
+    # (so never reaches a mark) ends failed after the maximum instead of looping forever.
+    expired = ((OutboxMessage.state == OutboxState.SENDING)
+               & (OutboxMessage.claimed_at < now - CLAIM_LEASE))
     session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.SENDING,
-               OutboxMessage.claimed_at < now - CLAIM_LEASE)
-        .values(state=OutboxState.QUEUED, last_error="claim expired: resent")
+        .where(expired, OutboxMessage.attempts + 1 >= MAX_ATTEMPTS)
+        .values(state=OutboxState.FAILED, attempts=OutboxMessage.attempts + 1,
+                claimed_at=None, last_error="gave up: the dispatcher stopped while sending it "
+                "(its claim expired) too many times")
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(expired)
+        .values(state=OutboxState.QUEUED, attempts=OutboxMessage.attempts + 1,
+                last_error="claim expired: resent")
     )
     query = (select(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.body)
              .where(OutboxMessage.state == OutboxState.QUEUED,
@@ -149,6 +160,15 @@ def dispatch_batch(now: datetime, limit: int = 200) -> DispatchResult:
                         return result
                     marks.retry(row_id, now, str(exc))
                     result.retried += 1
+                    continue
+                except Exception as exc:  # one row must never stop the batch
+                    log.exception("outbox row %s could not be sent", row_id)
+                    marks.retry(row_id, now, f"{exc.__class__.__name__}: {exc}")
+                    result.retried += 1
+                    if not channel.recover():
+                        result.retried += marks.release(rows[index + 1:], now,
+                                                        "connection lost after an error")
+                        return result
                     continue
                 marks.sent(row_id, now)
                 result.sent += 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import idna
 from flask import current_app
 from flask_mail import Message
 
@@ -39,6 +40,28 @@ class Outgoing:
 class Channel(Protocol):
     def send(self, message: Outgoing) -> None: ...
 
+    def recover(self) -> bool:
+        """After an unexpected error: True when the channel can carry the next message."""
+        ...
+
+
+def envelope_address(recipient: str) -> tuple[str, bool]:
+    """The address for RCPT TO, and whether it needs SMTPUTF8.
+
+    An internationalised domain travels as its A-label (IDNA 2008 with UTS #46 mapping,
+    RFC 5891), which every server accepts; a non-ASCII local part can only travel over
+    SMTPUTF8 (RFC 6531). An address that is neither is refused for good.
+    """
+    local, at, domain = recipient.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise PermanentFailure("not an e-mail address")
+    if not domain.isascii():
+        try:
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            raise PermanentFailure(f"the domain is not a valid domain name ({exc})") from exc
+    return f"{local}@{domain}", not local.isascii()
+
 
 class StoredMessage(Message):
     """A Flask-Mail message whose bytes were composed (and stored) at enqueue time."""
@@ -59,6 +82,7 @@ class SmtpChannel:
         self.connection = connection
 
     def send(self, message: Outgoing) -> None:
+        address, utf8 = envelope_address(message.recipient)
         try:
             host = self.connection.host
             if host is None:  # Flask-Mail's MAIL_SUPPRESS_SEND (testing): go through its API
@@ -66,7 +90,15 @@ class SmtpChannel:
             else:
                 # Straight onto Flask-Mail's SMTP connection: building a flask_mail.Message
                 # per stored message only to discard it cost a DNS lookup (make_msgid) each.
-                host.sendmail(message.sender, [message.recipient], message.data)
+                options: list[str] = []
+                if utf8:
+                    host.ehlo_or_helo_if_needed()
+                    if not host.has_extn("smtputf8"):
+                        raise PermanentFailure(
+                            "the address has non-ASCII characters before the @ and the mail "
+                            "server does not offer SMTPUTF8 (RFC 6531)")
+                    options = ["SMTPUTF8"]
+                host.sendmail(message.sender, [address], message.data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, answer = next(iter(exc.recipients.values()))
             _raise_for(code, answer, connection_lost=False)
@@ -76,6 +108,19 @@ class SmtpChannel:
         except (smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(f"{exc.__class__.__name__}: {exc}",
                                    connection_lost=True) from exc
+
+
+    def recover(self) -> bool:
+        """Abort whatever transaction an error left open (RSET), so the next message
+        starts clean; False when the connection is unusable."""
+        host = self.connection.host
+        if host is None:
+            return True
+        try:
+            host.rset()
+        except (smtplib.SMTPException, OSError):
+            return False
+        return True
 
 
 def _raise_for(code: int, answer: bytes | str, *, connection_lost: bool) -> None:
@@ -92,6 +137,9 @@ class FolderChannel:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
+
+    def recover(self) -> bool:
+        return True
 
     def send(self, message: Outgoing) -> None:
         target = self.folder / f"{message.name}.eml"
