@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -52,3 +53,20 @@ def last_runs() -> dict[str, dict[str, str | None]]:
         }
         for row in db.session.scalars(select(JobRun).order_by(JobRun.name))
     }
+
+
+@dataclass(frozen=True)
+class FailingJob:
+    name: str
+    error: str
+    since: datetime
+
+
+def failing_jobs() -> list[FailingJob]:
+    """Jobs whose latest run failed: an error and no success since (the dispatcher among
+    them means mail is waiting). Pages and /healthz show them, so nobody finds out late."""
+    rows = db.session.scalars(select(JobRun).where(JobRun.last_error_at.is_not(None))
+                              .order_by(JobRun.name))
+    return [FailingJob(row.name, row.last_error or "", row.last_error_at)
+            for row in rows if row.last_error_at is not None
+            and (row.last_success_at is None or row.last_error_at > row.last_success_at)]

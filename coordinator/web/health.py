@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordinator.extensions import db
-from coordinator.scheduler.runs import last_runs
+from coordinator.scheduler.runs import failing_jobs, last_runs
 
 bp = Blueprint("health", __name__)
 
@@ -20,5 +20,11 @@ def healthz():  # type: ignore[no-untyped-def]
     except SQLAlchemyError as exc:
         database = f"error: {exc.__class__.__name__}"
     jobs = last_runs() if database == "ok" else {}
-    body = {"database": database, "jobs": jobs}
+    # Degraded: pages answer, but a scheduled job (mail, deadlines) fails; still 200, so a
+    # load balancer keeps the process, while monitoring reads `status`.
+    if database != "ok":
+        status = "down"
+    else:
+        status = "degraded" if failing_jobs() else "ok"
+    body = {"status": status, "database": database, "jobs": jobs}
     return jsonify(body), 200 if database == "ok" else 503

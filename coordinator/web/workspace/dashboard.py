@@ -24,6 +24,7 @@ from coordinator.models import (
     SuggestionState,
 )
 from coordinator.present import series_title
+from coordinator.scheduler.runs import failing_jobs
 from coordinator.services import permissions
 from coordinator.services.outbox import visible_messages
 from coordinator.web.workspace import bp, me
@@ -69,6 +70,7 @@ def dashboard():  # type: ignore[no-untyped-def]
     return render_template("workspace/dashboard.html", upcoming=upcoming,
                            registrations=registrations,
                            deadlines=deadlines, waiting=waiting, late=late, failed=failed or 0,
+                           failing=failing_jobs(),
                            series_title=series_title, deadline_kinds=DeadlineKind,
                            series_count=db.session.scalar(
                                select(func.count(Series.id)).where(scope)))
