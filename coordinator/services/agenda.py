@@ -24,7 +24,7 @@ MAX_TITLE, MAX_PRESENTER = 200, 200
 
 
 def _meeting(unit: Unit, meeting_id: int) -> Meeting:
-    meeting = unit.session.get(Meeting, meeting_id)
+    meeting = unit.lock_meeting(meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
     if meeting.status == MeetingStatus.CANCELLED:
@@ -57,6 +57,7 @@ def add_item_in(unit: Unit, meeting: Meeting, *, kind: str, title: str,
                 suggestion_id: int | None = None, proposal_id: int | None = None) -> AgendaItem:
     """Append an item inside the caller's transaction (moderation adds them too)."""
     item_kind = _check_item(title, presenter, duration, language, kind)
+    unit.lock_meeting(meeting.id)  # two items added at once get distinct positions
     last = unit.session.scalar(select(func.max(AgendaItem.position)).where(
         AgendaItem.meeting_id == meeting.id)) or 0
     item = AgendaItem(meeting=meeting, position=last + 1, kind=item_kind, title=title.strip(),

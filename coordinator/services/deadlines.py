@@ -37,6 +37,8 @@ def run_due_deadlines(*, now: datetime, limit: int = 500) -> int:
             deadline = unit.session.scalars(query).first()
             if deadline is None:
                 continue  # another process took it
+            # The invitations it sends carry the meeting as it stands: hold it meanwhile.
+            unit.lock_meeting(deadline.meeting_id)
             count = invitations.act_on(unit, deadline)
             queued += count
             if count:

@@ -15,7 +15,7 @@ MAX_REASON = 2000
 
 
 def _get_changeable(unit: Unit, meeting_id: int) -> Meeting:
-    meeting = unit.session.get(Meeting, meeting_id)
+    meeting = unit.lock_meeting(meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
     if meeting.status == MeetingStatus.CANCELLED:

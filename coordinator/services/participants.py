@@ -69,7 +69,10 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
             select(Meeting).where(Meeting.series_id == series_id,
                                   Meeting.status == MeetingStatus.SCHEDULED,
                                   Meeting.end_at > now)))
-        queued = sum(invitations.send_invitations(unit, m) for m in meetings if m is not None)
+        # Held in id order, as every multi-meeting change takes them (no deadlock).
+        queued = sum(invitations.send_invitations(unit, locked)
+                     for m in sorted((m for m in meetings if m is not None), key=lambda m: m.id)
+                     if (locked := unit.lock_meeting(m.id)) is not None)
         unit.record("participant.add", "participant", participant.id, series=series_id,
                     meeting=meeting_id, organisation=organisation_id, contact=contact_id,
                     role=role.value, invitations=queued)
@@ -94,7 +97,9 @@ def remove_participant(participant_id: int, *, now: datetime, actor: Actor) -> i
                 Meeting.status == MeetingStatus.SCHEDULED, Meeting.end_at > now)))
         session.delete(participant)
         session.flush()
-        cancelled = sum(invitations.withdraw_uninvited(unit, m) for m in meetings
+        held = [unit.lock_meeting(m.id)
+                for m in sorted((m for m in meetings if m is not None), key=lambda m: m.id)]
+        cancelled = sum(invitations.withdraw_uninvited(unit, m) for m in held
                         if m is not None and m.status == MeetingStatus.SCHEDULED
                         and m.end_at > now)
         unit.record("participant.remove", "participant", participant_id, **details,

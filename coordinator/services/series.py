@@ -382,7 +382,10 @@ def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective:
                    allow_weekends=series.allow_weekends)
     refuse_crowded_days(planned)
     wanted = {p.key: p for p in planned}
-    meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)))
+    # Held until the change commits, like any change to a meeting (Unit.lock_meeting).
+    meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
+                                         .order_by(Meeting.id).with_for_update()
+                                         .execution_options(populate_existing=True)))
     taken = {m.occurrence_key for m in meetings}
     affected = sorted(
         (m for m in meetings

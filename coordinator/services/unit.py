@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+
+from coordinator.cadence.errors import N_, InvalidInput
 from coordinator.extensions import DbSession, db
-from coordinator.models import AuditEntry
+from coordinator.models import AuditEntry, Meeting
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,29 @@ class Unit:
         self.session.add(entry)
         self.audit.append(entry)
 
+    def lock_meeting(self, meeting_id: int) -> Meeting | None:
+        """The meeting, held until this unit ends, read afresh.
+
+        Every change to a meeting, its agenda or its invitations starts here, so two
+        changes at the same instant run one after the other and the second builds on the
+        first's SEQUENCE: the invitation each person last received always matches the
+        database and the feeds. PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row
+        locks: a no-op UPDATE of the row takes the database's write lock (waiting its
+        busy timeout for another writer to commit), and the row is read after it.
+        """
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                                 .values(id=Meeting.id)
+                                 .execution_options(synchronize_session=False))
+        return self.session.get(Meeting, meeting_id, with_for_update=True,
+                                populate_existing=True)
+
+
+class Busy(InvalidInput):
+    """Someone else changed the same thing at the same moment (SQLite's stale snapshot)."""
+
+    field = None
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
@@ -76,6 +103,14 @@ def unit_of_work(actor: Actor, now: datetime) -> Iterator[Unit]:
     try:
         yield unit
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if "database is locked" in str(exc.orig):
+            # SQLite (WAL): a writer whose snapshot is older than another's commit is
+            # refused at once; nothing was written, so asking again is safe.
+            raise Busy(N_("This was changed by someone else at the same moment; nothing "
+                          "of yours was saved. Reload the page and try again.")) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
