@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
@@ -36,6 +35,7 @@ from coordinator.models import (
 )
 from coordinator.models.people import checked_email
 from coordinator.present import country_name
+from coordinator.services.addresses import web_address
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -134,10 +134,8 @@ def checked_website(value: str) -> str | None:
     """An http(s) address or nothing: other schemes (javascript:, data:) are never linked."""
     if not value:
         return None
-    parts = urlsplit(value)
-    if (len(value) > MAX_WEBSITE or parts.scheme.lower() not in ("http", "https")
-            or not parts.hostname or "." not in parts.hostname
-            or any(c.isspace() for c in value)):
+    parts = web_address(value)
+    if len(value) > MAX_WEBSITE or parts is None or "." not in (parts.hostname or ""):
         raise InvalidInput(gettext("Give the full address of the website, starting with "
                                    "https:// or http://, or leave it empty."), field="website")
     return value

@@ -38,6 +38,7 @@ from coordinator.models import (
     SeriesRule,
 )
 from coordinator.services import invitations
+from coordinator.services.addresses import web_address
 from coordinator.services.errors import Conflict, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -172,8 +173,9 @@ def resolve(session: DbSession, data: SeriesInput) -> ResolvedSeries:
         if value is not None and len(value) > limit:
             raise InvalidInput(f"The {name.replace('_', ' ')} is longer than {limit} characters.",
                                field=name)
-    if data.online_url and urlsplit(data.online_url).scheme not in ("https", "http"):
-        raise InvalidInput("The online link must start with https://.", field="online_url")
+    if data.online_url and web_address(data.online_url) is None:
+        raise InvalidInput(N_("The online link must be a web address starting with "
+                              "https://."), field="online_url")
     allow_weekends = (rules.weekends_allowed if data.allow_weekends is None
                       else bool(data.allow_weekends))
     return ResolvedSeries(replace(data, kind=kind), recurrence, offsets, country, committee,

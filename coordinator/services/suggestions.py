@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from coordinator.models import (
 )
 from coordinator.present import series_title
 from coordinator.services import agenda
+from coordinator.services.addresses import web_address
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
@@ -89,9 +89,7 @@ def _check(title: str, description: str, link: str | None, language: str,
         raise InvalidInput(gettext("The description is longer than %(n)s characters.",
                                    n=MAX_DESCRIPTION), field="description")
     link = (link or "").strip() or None
-    if link is not None and (len(link) > MAX_LINK
-                             or urlsplit(link).scheme not in ("http", "https")
-                             or not urlsplit(link).netloc):
+    if link is not None and (len(link) > MAX_LINK or web_address(link) is None):
         raise InvalidInput(gettext("The link must be a web address starting with https://."),
                            field="link")
     if language not in LANGUAGE_NAMES:

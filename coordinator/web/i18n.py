@@ -41,8 +41,10 @@ def language_url(code: str) -> str:
     """
     view_args = request.view_args or {}
     # Typed Any for url_for, whose own `_external` etc. are typed: the filter drops those.
+    # url_for's own parameter names ("endpoint", "_external"...) are not the page's.
     args: dict[str, Any] = {k: v for k, v in request.args.items()
-            if k != "lang" and not k.startswith("_") and k not in view_args}
+                            if k not in ("lang", "endpoint") and not k.startswith("_")
+                            and k not in view_args}
     if request.endpoint is None or request.method != "GET":
         return f"?lang={code}"
     try:
