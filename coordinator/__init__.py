@@ -50,6 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from coordinator.web import register_blueprints
 
     InvalidInput.translator = translate_refusal
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many hops as there are proxies: a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     register_blueprints(app)
     return app

@@ -39,6 +39,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Sent messages are kept this long (failed ones until someone looks at them).
         "OUTBOX_KEEP_DAYS": 400,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Reverse proxies in front of the service (each adds X-Forwarded-For/-Proto). Rate
+        # limits key on the client the outermost trusted proxy saw; 0 trusts no header.
+        "TRUSTED_PROXIES": 0,
         # A form opened on a phone may be sent hours later: the CSRF token lives as long
         # as the session instead of an hour, so nobody loses what they typed.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -60,9 +60,17 @@ def register(app: Flask) -> None:
 
 
 def _api_key() -> str:
+    """Writes are limited per verified token's account, else per client: a bogus or
+    re-spaced token each time is the client's budget, not a fresh one."""
     from flask_limiter.util import get_remote_address
 
-    return "api:" + (request.headers.get("Authorization", "")[-16:] or get_remote_address())
+    from coordinator.api.access import caller
+
+    try:
+        account = caller()
+    except Problem:
+        account = None
+    return f"api:account:{account.id}" if account else f"api:client:{get_remote_address()}"
 
 
 def api_error(exc: Exception) -> Response | None:

@@ -73,6 +73,12 @@ class Registry:
                     if not 0 < value < 2**31:
                         return problem_response(Problem(404, detail=f"No such {name}."))
                 kwargs: dict[str, Any] = dict(ids)
+                if token:
+                    # Who asks comes first: a stranger learns nothing of the fields (a 401
+                    # goes to the app's handler, which adds the WWW-Authenticate challenge).
+                    from coordinator.api.access import required  # (api/ imports spec)
+
+                    required()
                 try:
                     if query is not None:
                         kwargs["query"] = query.model_validate(_query_dict(query))

@@ -103,6 +103,7 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
         raise InvalidRule(N_("Use COUNT or UNTIL, not both (RFC 5545 section 3.3.10)."))
     if "UNTIL" in parts:
         parts["UNTIL"] = _until_in_utc(parts["UNTIL"], zone)
+    _refuse_impossible_days(parts)
     _refuse_skipped_months(parts, first_date)
     canonical = ";".join(f"{k}={v}" for k, v in parts.items())
     start = wall_clock(first_date, at, zone)
@@ -185,6 +186,26 @@ def _refuse_skipped_months(parts: dict[str, str], first_date: date) -> None:
             N_("A yearly rule from 29 February only recurs in leap years. To meet on the "
                "last day of February every year, use %(rule)s."),
             rule=_joined({**parts, "BYMONTH": "2", "BYMONTHDAY": "-1"}))
+
+
+# The most days each month can have (February: 29, in leap years).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _refuse_impossible_days(parts: dict[str, str]) -> None:
+    """A day no chosen month has (30 February) is refused at once: dateutil would search
+    for it day by day up to the year 9999, seconds of CPU for every preview."""
+    if "BYMONTHDAY" not in parts:
+        return
+    try:
+        days = [int(d) for d in parts["BYMONTHDAY"].split(",")]
+        months = ([int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts
+                  else list(range(1, 13)))
+    except ValueError:
+        return  # dateutil's parser says what is wrong with the numbers
+    if not any(0 < abs(d) <= _MONTH_DAYS[m - 1] for d in days for m in months if 1 <= m <= 12):
+        raise InvalidRule(N_("No month in this rule has such a day, so it never produces a "
+                             "meeting; check BYMONTHDAY and BYMONTH."))
 
 
 def _until_in_utc(value: str, zone: ZoneInfo) -> str:

@@ -129,3 +129,12 @@ def test_moves_that_would_crowd_a_day_are_refused_with_what_to_change() -> None:
                                 allow_weekends=True))
     refuse_crowded_days(planned(date(2027, 6, 14), "FREQ=DAILY;COUNT=5;BYDAY=MO,TU,WE,TH,FR",
                                 country="GT"))
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+                                  "FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31",
+                                  "FREQ=MONTHLY;BYMONTHDAY=32"])
+def test_a_day_no_month_has_is_refused_without_searching_the_calendar(rule: str) -> None:
+    with pytest.raises(InvalidRule) as refused:
+        Recurrence(date(2027, 1, 10), time(10), GUATEMALA, rule).validated()
+    assert "No month in this rule has such a day" in refused.value.message

@@ -117,3 +117,12 @@ def test_the_api_refuses_hidden_characters_in_json_with_a_problem(seeded: Flask,
             assert answer.mimetype == "application/problem+json"
             assert "title" in str(answer.get_json())
         assert counts() == before
+
+
+def test_the_api_asks_who_calls_before_it_reads_the_body(seeded: Flask) -> None:
+    client = seeded.test_client()
+    anonymous = client.post("/api/v1/series", json={"kind": "nonsense"})
+    assert anonymous.status_code == 401 and "kind" not in anonymous.get_data(as_text=True)
+    bogus = client.post("/api/v1/series", json={"kind": "nonsense"},
+                        headers={"Authorization": "Bearer coord_not-a-token"})
+    assert bogus.status_code == 401
