@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,6 +46,24 @@ def enqueue(session: DbSession, envelope: Envelope, message: EmailMessage, now: 
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
         index_elements=["key"]).returning(OutboxMessage.id)
     return session.execute(statement).scalar() is not None
+
+
+# Mail a stranger can make the service send to any address (password resets, registration
+# confirmations, feed and proposal links): at most one per address and kind a quarter of an
+# hour, and a few a day, so nobody can use the service to flood someone's mailbox.
+STRANGER_GAP = timedelta(minutes=15)
+STRANGER_DAILY = 4
+
+
+def stranger_may_trigger(session: DbSession, recipient: str, kind: str, now: datetime) -> bool:
+    """Whether another such message may go to `recipient` now (the page answers the same
+    either way, so a refusal tells the asker nothing)."""
+    count, last = session.execute(
+        select(func.count(OutboxMessage.id), func.max(OutboxMessage.created_at)).where(
+            func.lower(OutboxMessage.recipient) == recipient.strip().lower(),
+            OutboxMessage.kind == kind,
+            OutboxMessage.created_at > now - timedelta(days=1))).one()
+    return count < STRANGER_DAILY and (last is None or last <= now - STRANGER_GAP)
 
 
 def already_queued(session: DbSession, key: str) -> bool:

@@ -15,7 +15,7 @@ from coordinator.extensions import db
 from coordinator.i18n import supported_language
 from coordinator.links import BadLink, absolute_url, sign_timed, unsign_timed
 from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
 from coordinator.models import Account, Committee, Country, Role
 from coordinator.models.people import checked_email
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
@@ -152,8 +152,9 @@ def request_password_reset(email: str, *, now: datetime) -> bool:
             _compose_password_link(stand_in, now, setup=False)
             unit.record("account.reset_requested", "account", None)
             return False
-        queued = _mail_password_link(unit, account, setup=False)
-        unit.record("account.reset_requested", "account", account.id)
+        queued = (stranger_may_trigger(unit.session, account.email, "password-link", now)
+                  and _mail_password_link(unit, account, setup=False))
+        unit.record("account.reset_requested", "account", account.id, mailed=queued)
     return queued
 
 

@@ -16,7 +16,7 @@ from coordinator.extensions import db
 from coordinator.i18n import supported_language
 from coordinator.links import absolute_url, sign_timed
 from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
 from coordinator.models import Contact, FeedToken, Organisation
 from coordinator.services.contacts import registered_contacts
 from coordinator.services.errors import NotFound
@@ -85,6 +85,8 @@ def request_feed_link(address: str, *, now: datetime) -> int:
     queued = 0
     with unit_of_work(Actor("feed-link-request"), now) as unit:
         for contact in contacts:
+            if not stranger_may_trigger(unit.session, contact.email, "feed-link", now):
+                continue
             language = supported_language(contact.language)
             recipient = Recipient(contact.name, contact.email, language, contact.zone)
             with force_locale(language):

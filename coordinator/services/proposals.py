@@ -19,7 +19,7 @@ from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.links import absolute_url, sign_timed
 from coordinator.mail.messages import contact_message
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
 from coordinator.models import (
     Committee,
     Contact,
@@ -55,6 +55,8 @@ def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -
     queued = 0
     with unit_of_work(Actor("proposal-link-request"), now) as unit:
         for contact in contacts:
+            if not stranger_may_trigger(unit.session, contact.email, "proposal-link", now):
+                continue
             key = f"propose-link:contact:{contact.id}:committee:{committee.id}:{now.isoformat()}"
 
             def subject(c: Committee = committee) -> str:
