@@ -23,6 +23,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _jobs_that_ran(app) -> set[str]:  # type: ignore[no-untyped-def]
+    """The scheduler's own record (/healthz shows job details to staff only)."""
+    from sqlalchemy import select
+
+    from coordinator.models import JobRun
+
+    with app.app_context():
+        names = set(db.session.scalars(select(JobRun.name).where(
+            JobRun.last_success_at.is_not(None))))
+        db.session.remove()
+        db.engine.dispose()
+    return names
+
+
 @pytest.mark.slow
 def test_serve_embeds_the_scheduler(tmp_path: Path) -> None:
     env = {**os.environ, "COORDINATOR_INSTANCE_PATH": str(tmp_path),
@@ -42,17 +56,19 @@ def test_serve_embeds_the_scheduler(tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 30
         body: dict = {}
+        ran: set[str] = set()
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     body = json.loads(r.read())
-                if "materialise" in body.get("jobs", {}):
+                ran = _jobs_that_ran(app)
+                if "materialise" in ran:
                     break
             except OSError:
                 pass
             time.sleep(0.3)
-        assert body.get("database") == "ok"
-        assert "materialise" in body["jobs"], body
+        assert body.get("status") == "ok"
+        assert "materialise" in ran, ran
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -22,6 +22,11 @@ def test_only_one_lock_holder_at_a_time_and_the_lock_passes_on(app, tmp_path) ->
 
 
 def test_a_follower_runs_no_job_and_the_leader_records_its_runs(app, client, tmp_path) -> None:
+    from coordinator.models import Role
+    from tests.web.people import log_in, make_account
+
+    make_account(Role.SECRETARIAT, email="sec@example.org")
+    log_in(client, "sec@example.org")  # the jobs' details are for staff
     leader, follower = LeaderLock(db.engine, str(tmp_path)), LeaderLock(db.engine, str(tmp_path))
     try:
         assert leader.acquire()

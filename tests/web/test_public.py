@@ -44,7 +44,13 @@ def test_filters_refuse_nothing_and_break_nothing(seeded, client) -> None:
         assert client.get("/" + query).status_code == 200
 
 
-def test_healthz_reports_the_database(app, client) -> None:
+def test_healthz_says_ok_to_anyone_and_details_to_staff(app, client) -> None:
+    from coordinator.models import Role
+    from tests.web.people import log_in, make_account
+
+    assert client.get("/healthz").get_json() == {"status": "ok"}  # no internals in public
+    make_account(Role.SECRETARIAT, email="sec@example.org")
+    log_in(client, "sec@example.org")
     body = client.get("/healthz").get_json()
     assert body["database"] == "ok" and "jobs" in body
 
