@@ -148,6 +148,9 @@ class Account(Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone: Mapped[str | None] = mapped_column(String(40))  # given to committee representatives
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's key: raised at log-out, closing and reopening, so a copied
+    # session or remember-me cookie dies with them on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     country: Mapped[Country | None] = relationship()
@@ -166,9 +169,10 @@ class Account(Model):
         return self.active
 
     def get_id(self) -> str:
-        """The session's key: a password change ends every session opened before it."""
+        """The session's key: a password change, a log-out, closing or reopening the
+        account ends every session opened before it."""
         epoch = int(self.password_changed_at.timestamp()) if self.password_changed_at else 0
-        return f"{self.id}:{epoch}"
+        return f"{self.id}:{epoch}:{self.session_version or 0}"
 
     @property
     def is_secretariat(self) -> bool:

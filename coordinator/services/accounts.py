@@ -16,7 +16,7 @@ from coordinator.i18n import supported_language
 from coordinator.links import BadLink, absolute_url, sign_timed, unsign_timed
 from coordinator.mail.compose import Recipient, Sender, build_message
 from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
-from coordinator.models import Account, Committee, Country, Role
+from coordinator.models import Account, ApiToken, Committee, Country, Role
 from coordinator.models.people import checked_email
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
@@ -103,14 +103,29 @@ def authenticate(email: str, password: str, *, now: datetime) -> Account | None:
 
 
 def load_account(session_id: str) -> Account | None:
-    """Flask-Login's loader: the id and the password epoch must both still match."""
-    account_id, _, epoch = (session_id or "").partition(":")
-    if not account_id.isdigit() or not epoch.isdigit() or int(account_id) >= 2**31:
+    """Flask-Login's loader: the id, the password epoch and the session version must all
+    still match (a session from before a log-out or a password change is over)."""
+    parts = (session_id or "").split(":")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    account_id, epoch, version = parts
+    if int(account_id) >= 2**31:
         return None
     account = db.session.get(Account, int(account_id))
-    if account is None or not account.active or _epoch(account) != int(epoch):
+    if (account is None or not account.active or _epoch(account) != int(epoch)
+            or (account.session_version or 0) != int(version)):
         return None
     return account
+
+
+def end_sessions(account_id: int, *, now: datetime, actor: Actor) -> None:
+    """Log out everywhere: every session and remember-me cookie of the account ends."""
+    with unit_of_work(actor, now) as unit:
+        account = unit.session.get(Account, account_id)
+        if account is None:
+            return
+        account.session_version = (account.session_version or 0) + 1
+        unit.record("account.log_out", "account", account.id)
 
 
 def _compose_password_link(account: Account, now: datetime, *, setup: bool
@@ -212,5 +227,14 @@ def set_active(account_id: int, active: bool, *, now: datetime, actor: Actor) ->
         if account.id == actor.account_id and not active:
             raise Conflict(gettext("You cannot close your own account."), field="active")
         account.active = active
-        unit.record("account.active", "account", account.id, active=active)
+        # Closing or reopening starts clean: no old session comes back, and the account's
+        # API tokens are revoked (a reopened account makes new ones).
+        account.session_version = (account.session_version or 0) + 1
+        revoked = 0
+        for token in unit.session.scalars(select(ApiToken).where(
+                ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))):
+            token.revoked_at = now
+            revoked += 1
+        unit.record("account.active", "account", account.id, active=active,
+                    tokens_revoked=revoked)
     return account

@@ -63,6 +63,9 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user.id, now=utc_now(),
+                              actor=accounts.actor_for(current_user))
     logout_user()
     flash(gettext("You are logged out."))
     return redirect(url_for("public.home"))
