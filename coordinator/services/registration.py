@@ -295,6 +295,12 @@ def _linked_contact(token: str, max_age: int) -> Contact:
     return contact
 
 
+def organisation_to_confirm(token: str) -> Organisation:
+    """The organisation a confirmation link is for, changing nothing (the link's page asks
+    for a press of a button: mail scanners open links, only people press buttons)."""
+    return _linked_contact(token, LINK_SECONDS).organisation
+
+
 def confirm_registration(token: str, *, now: datetime) -> Organisation:
     """Mark the address confirmed; a second visit of the link changes nothing."""
     ensure_aware(now, "now")

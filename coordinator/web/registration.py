@@ -32,6 +32,7 @@ from coordinator.services.registration import (
     STATE_LABELS,
     RegistrationRefused,
     confirm_registration,
+    organisation_to_confirm,
     register_organisation,
     renew_confirmation,
     zones_of,
@@ -112,10 +113,18 @@ def sent():  # type: ignore[no-untyped-def]
     return render_template("registration/sent.html", days=LINK_SECONDS // 86400)
 
 
-@bp.get("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):  # type: ignore[no-untyped-def]
+    """GET shows what is confirmed and a button; only the POST confirms (no change on GET:
+    a mail scanner that opens the link confirms nothing)."""
     try:
-        organisation = confirm_registration(token, now=utc_now())
+        if request.method == "POST":
+            organisation = confirm_registration(token, now=utc_now())
+        else:
+            organisation = organisation_to_confirm(token)
+            if organisation.registration_state == RegistrationState.PENDING:
+                return render_template("registration/confirm.html",
+                                       organisation=organisation, token=token)
     except ExpiredLink:
         return render_template("registration/link_problem.html", problem="expired",
                                token=token), 410

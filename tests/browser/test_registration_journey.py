@@ -52,6 +52,8 @@ def test_cso_registers_confirms_and_is_approved(live, page, mailed) -> None:
     assert organisation.registration_state == RegistrationState.PENDING
 
     page.goto(mailed_link(mailed, 1, "/register/confirm/"))
+    page.get_by_role("button", name="Confirm the address").click()
+    page.get_by_text("secretariat will now review").wait_for()
     page.shot("confirmed")
     db.session.expire_all()
     assert db.session.get(Organisation, organisation.id).registration_state \
