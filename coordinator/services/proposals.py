@@ -106,7 +106,9 @@ def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, ti
 
 
 def _tell(unit: Unit, proposal: Proposal) -> None:
-    key = f"proposal:{proposal.id}:{proposal.state.value}"
+    # One message per change (its instant in the key): a corrected answer is mailed too,
+    # while a retried transaction still stores one row.
+    key = f"proposal:{proposal.id}:{proposal.state.value}:at:{proposal.updated_at.isoformat()}"
     message = contact_message(
         proposal.contact, key=key, template="proposal_status", now=unit.now,
         subject=lambda: gettext("Your proposal: %(title)s", title=proposal.title),

@@ -100,8 +100,16 @@ def test_answers_are_mailed_and_public_in_summary(world, client) -> None:
     assert "Lo tratamos con el Ministerio de Trabajo." in summary
     assert "Answered: 1" in summary
     mail = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.key == f"proposal:{proposal.id}:answered")).one()
+        OutboxMessage.key.startswith(f"proposal:{proposal.id}:answered:"))).one()
     assert "Lo tratamos con el Ministerio de Trabajo." in stored_text(mail.body)
+    # A corrected answer is mailed as well, not only published.
+    answer_proposal(proposal.id, "Corrección: lo tratamos con Cancillería.",
+                    now=NOW + timedelta(hours=1), actor=Actor.cli())
+    answers = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.key.startswith(f"proposal:{proposal.id}:answered:"))
+        .order_by(OutboxMessage.id)).all()
+    assert len(answers) == 2
+    assert "Corrección: lo tratamos con Cancillería." in stored_text(answers[1].body)
 
 
 @pytest.mark.parametrize(("path", "status"), [
