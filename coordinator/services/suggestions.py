@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
@@ -33,6 +33,9 @@ from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_LINK, MAX_REASON = 200, 4000, 500, 2000
+# Topics one contact may have standing for one meeting: generous for a real agenda, and a
+# ceiling for a leaked link (withdrawn topics do not count).
+MAX_TOPICS = 10
 
 
 class LinkProblem(Exception):
@@ -115,6 +118,14 @@ def submit_suggestion(token: str, *, form_key: str, title: str, description: str
         if earlier is not None:
             return earlier
         title, description, link = _check(title, description, link, language, minutes)
+        standing = unit.session.scalar(select(func.count(Suggestion.id)).where(
+            Suggestion.contact_id == invitation.contact_id,
+            Suggestion.meeting_id == invitation.meeting_id,
+            Suggestion.state != SuggestionState.WITHDRAWN)) or 0
+        if standing >= MAX_TOPICS:
+            raise Conflict(gettext("You have suggested %(n)s topics for this meeting, the most "
+                                   "one person can. Withdraw one to suggest another.",
+                                   n=MAX_TOPICS), field="title")
         suggestion = Suggestion(
             meeting=invitation.meeting, contact=invitation.contact, form_key=form_key,
             title=title, description=description, link=link, language=language,

@@ -154,12 +154,27 @@ def test_withdrawn_topics_cannot_be_edited(world, client) -> None:
     assert stolen.status_code == 422  # someone else's topic is not theirs to touch
 
 
-def test_a_flood_from_one_link_is_rate_limited(world, client) -> None:
+def test_a_flood_from_one_link_is_capped_and_rate_limited(world, client) -> None:
+    from coordinator.services.suggestions import MAX_TOPICS
+
     path = path_of(invitations()[0])
-    statuses = [submit(client, path, title=f"Topic {n}").status_code for n in range(24)]
-    assert statuses[:20] == [303] * 20
-    assert 429 in statuses[20:]
-    assert count(Suggestion) == 20
+    answers = [submit(client, path, title=f"Topic {n}") for n in range(24)]
+    statuses = [a.status_code for a in answers]
+    assert statuses[:MAX_TOPICS] == [303] * MAX_TOPICS
+    # Past the cap each topic is refused with what to do, in the page's language...
+    assert statuses[MAX_TOPICS:20] == [422] * (20 - MAX_TOPICS)
+    assert "Withdraw one to suggest another" in answers[MAX_TOPICS].get_data(as_text=True)
+    assert 429 in statuses[20:]  # ... and the link's rate limit still holds
+    assert count(Suggestion) == MAX_TOPICS
+    # A withdrawn topic frees a place.
+    from coordinator.services.suggestions import submit_suggestion, withdraw_suggestion
+
+    token = path.rsplit("/", 1)[1]
+    suggestion = db.session.scalars(select(Suggestion).limit(1)).one()
+    withdraw_suggestion(token, suggestion.id, now=NOW)  # the page's button is rate-limited now
+    submit_suggestion(token, form_key="after-withdrawal", title="Another", description="",
+                      link=None, language="es", minutes=5, show_name=False, now=NOW)
+    assert count(Suggestion) == MAX_TOPICS + 1
 
 
 def test_script_in_every_field_is_shown_escaped_in_pages_mails_and_feeds(world, client,
