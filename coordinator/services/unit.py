@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from coordinator.cadence.errors import N_, InvalidInput
+from coordinator.cadence.errors import N_
 from coordinator.extensions import DbSession, db
 from coordinator.models import AuditEntry, Meeting
+from coordinator.services.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class Unit:
                                 populate_existing=True)
 
 
-class Busy(InvalidInput):
-    """Someone else changed the same thing at the same moment (SQLite's stale snapshot)."""
+class Busy(Conflict):
+    """Someone else changed or stored the same thing at the same moment (409)."""
 
     field = None
 
@@ -103,6 +104,12 @@ def unit_of_work(actor: Actor, now: datetime) -> Iterator[Unit]:
     try:
         yield unit
         session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        # Two requests raced to store the same thing (a double click, a form sent twice at
+        # once): the unique key kept one; this one is told, and nothing half-written stays.
+        raise Busy(N_("This was saved a moment ago by another request (perhaps a double "
+                      "click). Reload the page to see it.")) from exc
     except OperationalError as exc:
         session.rollback()
         if "database is locked" in str(exc.orig):

@@ -166,3 +166,26 @@ def test_on_sqlite_a_change_at_the_same_instant_is_applied_or_refused_never_lost
         meeting = db.session.get(Meeting, meeting_id)
         assert meeting.sequence == before + 2 - len(refused)
         agrees(meeting)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_form_sent_several_times_at_once_stores_one_row_and_answers_each(
+        seeded: Flask) -> None:
+    from coordinator.models import Committee, Contact, Proposal
+    from coordinator.services.proposals import submit_proposal
+    from coordinator.services.unit import Busy
+
+    make_world(NOW)
+    contact_id = db.session.scalars(select(Contact.id).limit(1)).one()
+    committee_id = db.session.scalars(select(Committee.id).limit(1)).one()
+
+    def send() -> object:
+        contact, committee = db.session.get(Contact, contact_id), db.session.get(
+            Committee, committee_id)
+        return submit_proposal(contact, committee, form_key="same-form", title="Ferias",
+                               body="Texto", language="es", now=NOW).id
+
+    outcomes = at_once(seeded, send, send, send, send)
+    assert all(isinstance(o, int | Busy) for o in outcomes), outcomes
+    assert len({o for o in outcomes if isinstance(o, int)}) == 1
+    assert len(db.session.scalars(select(Proposal)).all()) == 1
