@@ -114,6 +114,7 @@ def sent():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("10/minute;50/day", key_func=per_link, methods=["POST"])
 def confirm(token: str):  # type: ignore[no-untyped-def]
     """GET shows what is confirmed and a button; only the POST confirms (no change on GET:
     a mail scanner that opens the link confirms nothing)."""
