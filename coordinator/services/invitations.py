@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -125,14 +126,22 @@ def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST",
 AGENDA_REMINDER_DAYS = (3, 0)
 
 
+# Sent inside the unit of work when a meeting's suggestion window opens; the suggestions
+# domain answers (it mails the topic links) with how many messages it queued. A signal,
+# not an import: suggestions already build on agendas, which build on invitations.
+_signals = Namespace()
+suggestion_window_opened = _signals.signal("suggestion-window-opened")
+
+
 def send_suggestion_links(unit: Unit, meeting: Meeting) -> int:
     """The suggestion window is open: each invited contact gets their personal topic link."""
-    from coordinator.services.suggestions import send_link, window_open
+    answers = suggestion_window_opened.send(unit, meeting=meeting)
+    return sum(int(queued or 0) for _, queued in answers)
 
-    if not window_open(meeting, unit.now):
-        return 0
-    return sum(send_link(unit, invitation) for invitation in _invited(unit, meeting)
-               if invitation.answer != Answer.DECLINED)
+
+def invited(unit: Unit, meeting: Meeting, *, declined: bool = True) -> list[Invitation]:
+    """The meeting's live invitations (those sent and not cancelled)."""
+    return [i for i in _invited(unit, meeting) if declined or i.answer != Answer.DECLINED]
 
 
 def remind_coordinator(unit: Unit, meeting: Meeting, days: int) -> int:

@@ -27,7 +27,7 @@ from coordinator.models import (
     SuggestionState,
 )
 from coordinator.present import series_title
-from coordinator.services import agenda
+from coordinator.services import agenda, invitations
 from coordinator.services.addresses import web_address
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
@@ -188,6 +188,15 @@ def renew_link(token: str, *, now: datetime) -> bool:
         send_link(unit, invitation)
         unit.record("suggestion.renew_link", "invitation", invitation.id)
     return True
+
+
+@invitations.suggestion_window_opened.connect
+def send_links(unit: Unit, meeting: Meeting) -> int:
+    """The window is open: each invited contact who has not declined gets their link."""
+    if not window_open(meeting, unit.now):
+        return 0
+    return sum(send_link(unit, invitation)
+               for invitation in invitations.invited(unit, meeting, declined=False))
 
 
 def send_link(unit: Unit, invitation: Invitation) -> bool:
