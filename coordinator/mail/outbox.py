@@ -60,7 +60,7 @@ def stranger_may_trigger(session: DbSession, recipient: str, kind: str, now: dat
     either way, so a refusal tells the asker nothing)."""
     count, last = session.execute(
         select(func.count(OutboxMessage.id), func.max(OutboxMessage.created_at)).where(
-            func.lower(OutboxMessage.recipient) == recipient.strip().lower(),
+            OutboxMessage.recipient == recipient,  # as stored: the account's or contact's
             OutboxMessage.kind == kind,
             OutboxMessage.created_at > now - timedelta(days=1))).one()
     return count < STRANGER_DAILY and (last is None or last <= now - STRANGER_GAP)

@@ -23,7 +23,11 @@ class OutboxMessage(Model):
     """One mail to one recipient, rendered at enqueue time with a stable Message-ID."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        # The per-recipient caps on mail a stranger can trigger look rows up this way.
+        Index("ix_outbox_recipient_kind", "recipient", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Enqueueing the same key twice stores one row, e.g. invite:meeting:42:contact:17:seq:3.
