@@ -9,6 +9,7 @@ from typing import Any
 from flask import has_app_context
 from flask_babel import format_date, format_datetime, gettext
 
+from coordinator.cadence.errors import english
 from coordinator.cadence.zones import get_zone
 
 LANGUAGE_NAMES = {
@@ -40,7 +41,7 @@ def translate_refusal(template: str, params: Mapping[str, Any]) -> str:
     and jobs, whose locale is English).
     """
     if not has_app_context():
-        return template % {k: _plain(v) for k, v in params.items()} if params else template
+        return english(template, params)
     values = {k: _for_reader(v) for k, v in params.items()}
     return gettext(template, **values)
 
@@ -52,6 +53,3 @@ def _for_reader(value: Any) -> Any:
         return format_date(value, "full")
     return value
 
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value

@@ -20,7 +20,8 @@ def N_(message: str) -> str:
     return message
 
 
-def _english(template: str, params: Mapping[str, Any]) -> str:
+def english(template: str, params: Mapping[str, Any]) -> str:
+    """A refusal in English (logs, and readers outside any request)."""
     return template % {k: _plain(v) for k, v in params.items()} if params else template
 
 
@@ -40,7 +41,7 @@ class InvalidInput(ValueError):
     def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
         self.template = message
         self.params: dict[str, Any] = params
-        super().__init__(_english(message, params))
+        super().__init__(english(message, params))
         if field is not None:
             self.field = field
 
@@ -50,11 +51,11 @@ class InvalidInput(ValueError):
         translate = InvalidInput.translator
         if translate is not None:
             return translate(self.template, self.params)
-        return _english(self.template, self.params)
+        return english(self.template, self.params)
 
     @property
     def english(self) -> str:
-        return _english(self.template, self.params)
+        return english(self.template, self.params)
 
 
 class InvalidRule(InvalidInput):
