@@ -1075,6 +1075,10 @@ def main() -> int:
 
         env = {**os.environ, "COORDINATOR_SQLALCHEMY_DATABASE_URI": uri,
                "COORDINATOR_SECRET_KEY": "bench", "COORDINATOR_INSTANCE_PATH": instance,
+               # gunicorn needs a shared rate-limit store, as in production.
+               "COORDINATOR_RATELIMIT_STORAGE_URI": os.environ.get(
+                   "COORDINATOR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+               "COORDINATOR_RATELIMIT_KEY_PREFIX": f"bench-{os.getpid()}",
                "PYTHONUNBUFFERED": "1"}
         for key in ("FLASK_DEBUG", "COORDINATOR_BASE_URL"):
             env.pop(key, None)

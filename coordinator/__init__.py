@@ -28,10 +28,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     settings.check(app.config, debug=app.debug, testing=app.testing,
-                   instance_path=app.instance_path)
+                   instance_path=app.instance_path,
+                   server=os.environ.get("SERVER_SOFTWARE", ""))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from coordinator import models  # noqa: F401  (registers every table)
+    from coordinator.link_requests import models as _requests  # noqa: F401  (a domain's table)
     from coordinator.services import suggestions  # noqa: F401  (connects its signal receivers)
     from coordinator.web.i18n import select_locale, select_timezone
 

@@ -30,15 +30,31 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ORGANIZER_EMAIL": None,
         "SCHEDULER_DISPATCH_SECONDS": 30,
         "SCHEDULER_DEADLINES_SECONDS": 120,
+        # Links asked for by address (private feed, proposal, password) are looked up and
+        # mailed this often: the page that asks does no lookup (nobody can time it).
+        "SCHEDULER_LINK_REQUESTS_SECONDS": 10,
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
         "SCHEDULER_PRUNE_SECONDS": 86400,
         # Watched external calendars (clash warnings) are fetched this often.
         "SCHEDULER_CALENDARS_SECONDS": 21600,
+        # Calendars just added, or whose owner asked for a fresh copy, are fetched this often
+        # (pages only queue them; both calendar jobs have a thread of their own).
+        "SCHEDULER_CALENDAR_REQUESTS_SECONDS": 30,
         "EXTERNAL_FEEDS_ALLOW_PRIVATE": False,
+        # One calendar's download, from DNS to the last byte, is cut after this many seconds;
+        # reading it may take this many seconds of CPU, in a child process.
+        "EXTERNAL_FEEDS_FETCH_SECONDS": 30,
+        "EXTERNAL_FEEDS_EXPAND_SECONDS": 10,
         # Sent messages are kept this long (failed ones until someone looks at them).
         "OUTBOX_KEEP_DAYS": 400,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Counters kept per process are only right when one process serves; gunicorn is
+        # refused them (set a shared store) unless this says one process is all there is.
+        "RATELIMIT_PER_PROCESS": False,
+        # If the shared store goes away, count in memory meanwhile instead of failing
+        # every request (limits are then per process until it is back).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Reverse proxies in front of the service (each adds X-Forwarded-For/-Proto). Rate
         # limits key on the client the outermost trusted proxy saw; 0 trusts no header.
         "TRUSTED_PROXIES": 0,
@@ -65,8 +81,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
 
 
 def check(config: dict[str, Any], *, debug: bool, testing: bool,
-          instance_path: str | None = None) -> None:
-    """Refuse to start in production without the settings that keep it safe."""
+          instance_path: str | None = None, server: str = "") -> None:
+    """Refuse to start in production without the settings that keep it safe.
+
+    `server` is the SERVER_SOFTWARE gunicorn announces: its workers are processes, so
+    rate-limit counters kept in memory would let each process allow the whole limit.
+    """
     key_file = Path(instance_path or ".") / "secret_key"
     if not config.get("SECRET_KEY") and instance_path and key_file.is_file():
         # `make run` writes a random key here once, so a local install keeps its sessions.
@@ -83,6 +103,15 @@ def check(config: dict[str, Any], *, debug: bool, testing: bool,
                 "or run with --debug for local development."
             )
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    if (server.startswith("gunicorn") and not (debug or testing)
+            and str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://")
+            and not config.get("RATELIMIT_PER_PROCESS")):
+        raise ConfigurationError(
+            "Several processes serve (gunicorn), but rate limits are counted in each "
+            "process's memory, so each would allow the whole limit. Point them at one "
+            "shared store, e.g.\n  export COORDINATOR_RATELIMIT_STORAGE_URI="
+            "redis://127.0.0.1:6379\n(or set COORDINATOR_RATELIMIT_PER_PROCESS=true if "
+            "exactly one gunicorn worker serves).")
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = config["BASE_URL"].startswith("https://")
     config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])

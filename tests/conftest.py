@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 from coordinator import create_app
 from coordinator.extensions import db
 from tests.smtp import SmtpServer
+from tests.support.redis import shared_limits  # noqa: F401  (a fixture)
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get(

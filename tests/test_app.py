@@ -40,3 +40,19 @@ def test_defaults_use_sqlite_in_the_instance_folder_and_port(monkeypatch, tmp_pa
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/coordinator.sqlite"
     assert app.config["BASE_URL"] == "http://127.0.0.1:5123"
+
+
+def test_gunicorn_needs_a_shared_rate_limit_store(monkeypatch, tmp_path) -> None:
+    """Each gunicorn worker is a process: limits in memory would allow each the whole
+    limit. The factory refuses that, and starts with a shared store or the opt-out."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("COORDINATOR_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("COORDINATOR_SECRET_KEY", "from-env")
+    monkeypatch.setenv("SERVER_SOFTWARE", "gunicorn/23.0.0")
+    with pytest.raises(ConfigurationError, match="COORDINATOR_RATELIMIT_STORAGE_URI"):
+        create_app()
+    monkeypatch.setenv("COORDINATOR_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    assert create_app().config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    monkeypatch.setenv("COORDINATOR_RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.setenv("COORDINATOR_RATELIMIT_PER_PROCESS", "true")
+    assert create_app().config["RATELIMIT_PER_PROCESS"] is True

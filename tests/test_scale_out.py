@@ -8,13 +8,16 @@ out exactly once.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -89,8 +92,26 @@ def _runners() -> set[str]:
     return {r for r in db.session.scalars(sa.select(JobRun.runner)) if r}
 
 
+def _log_in_flood(one: str, two: str, tries: int) -> list[int]:
+    """Wrong passwords from one client, alternately to each web process; the statuses."""
+    jar = http.cookiejar.CookieJar()  # one client: the session cookie is valid on both
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{one}/login", timeout=10) as page:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.read().decode()).group(1)
+    statuses = []
+    for n in range(tries):
+        data = urllib.parse.urlencode({"csrf_token": token, "email": "sec@example.org",
+                                       "password": f"wrong-{n}"}).encode()
+        try:
+            with opener.open(f"{(one, two)[n % 2]}/login", data=data, timeout=10) as answer:
+                statuses.append(answer.status)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+    return statuses
+
+
 def test_two_web_and_two_scheduler_processes_share_one_database(seeded, smtp, tmp_path,
-                                                                backend) -> None:
+                                                                backend, shared_limits) -> None:
     if backend != "postgresql":
         pytest.skip("several processes share PostgreSQL (its advisory lock elects the leader)")
     app = seeded
@@ -107,7 +128,7 @@ def test_two_web_and_two_scheduler_processes_share_one_database(seeded, smtp, tm
                                zone="America/Guatemala", created_at=now))
     db.session.commit()
 
-    env = _env(app, smtp, tmp_path)
+    env = {**_env(app, smtp, tmp_path), **shared_limits}
     ports = [free_port(), free_port()]
     webs = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
@@ -119,6 +140,11 @@ def test_two_web_and_two_scheduler_processes_share_one_database(seeded, smtp, tm
     try:
         for base in (one, two):
             wait_until(lambda b=base: _up(b), f"{base} to answer")
+        # Rate limits count across processes (Redis): one client's eleventh wrong
+        # password in a minute is refused, whichever of the 4 workers it reaches (with
+        # counters per process, each would allow ten).
+        statuses = _log_in_flood(one, two, 11)
+        assert statuses[:10] == [401] * 10 and statuses[10] == 429, statuses
         # Written through the first web process...
         first = safe_first_date(now.date())
         status, series = call(one, "POST", "/api/v1/series", token, {

@@ -21,6 +21,7 @@ from coordinator.services.errors import NotFound
 def _suggestion_out(x: Suggestion) -> s.SuggestionOut:
     return s.SuggestionOut(id=x.id, meeting_id=x.meeting_id, title=x.title,
                            description=x.description, organisation=x.contact.organisation.name,
+                           show_name=x.show_name,
                            language=x.language, minutes_needed=x.minutes_needed,
                            state=x.state.value, reason=x.reason)
 
@@ -67,7 +68,8 @@ def decide(suggestion_id: int, body: s.DecisionIn):  # type: ignore[no-untyped-d
 
 def _proposal_out(p: Proposal) -> s.ProposalOut:
     return s.ProposalOut(id=p.id, committee=p.committee.slug, title=p.title, body=p.body,
-                         organisation=p.contact.organisation.name, state=p.state.value,
+                         organisation=p.contact.organisation.name, show_name=p.show_name,
+                         state=p.state.value,
                          answer=p.answer, meeting_id=p.meeting_id, created_at=p.created_at)
 
 

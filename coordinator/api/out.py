@@ -65,10 +65,13 @@ def series_out(series: Series, *, private: bool = False) -> s.SeriesOut:
         active=series.active, meetings=count)
 
 
-def organisation_out(organisation: Organisation) -> s.OrganisationOut:
+def organisation_out(organisation: Organisation, *, private: bool = False) -> s.OrganisationOut:
+    """What the registration's consent covers (name, where and how it works, languages,
+    website); `private`: the secretariat, who reviews registrations, sees who leads it too."""
     return s.OrganisationOut(
         id=organisation.id, name=organisation.name, scope=organisation.scope.value,
-        kinds=list(organisation.kinds or []), led_by=list(organisation.led_by or []),
+        kinds=list(organisation.kinds or []),
+        led_by=list(organisation.led_by or []) if private else None,
         countries=sorted(c.iso for c in organisation.countries),
         languages=list(organisation.languages or []), website=organisation.website,
         registration_state=organisation.registration_state.value)

@@ -23,8 +23,9 @@ def organisations(query: s.OrganisationQuery):  # type: ignore[no-untyped-def]
     """Approved organisations for everyone; with a secretariat token, every registration
     state (filter with `state`)."""
     account = caller()
+    secretariat = is_secretariat(account)
     stmt = select(Organisation)
-    if is_secretariat(account):
+    if secretariat:
         if query.state:
             stmt = stmt.where(Organisation.registration_state == query.state)
     else:
@@ -36,7 +37,7 @@ def organisations(query: s.OrganisationQuery):  # type: ignore[no-untyped-def]
                               .order_by(Organisation.name, Organisation.id)
                               .limit(query.limit).offset(query.offset))
     return json_response(s.OrganisationPage(
-        items=[organisation_out(o) for o in rows], total=total,
+        items=[organisation_out(o, private=secretariat) for o in rows], total=total,
         next_offset=next_offset(query.offset, query.limit, total)))
 
 

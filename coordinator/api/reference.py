@@ -14,6 +14,7 @@ from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
 from coordinator.models import Committee, CommitteeMember, Contact, Country
 from coordinator.services.compliance import compliance_report
+from coordinator.services.permissions import is_secretariat
 
 
 @registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
@@ -33,9 +34,10 @@ def countries():  # type: ignore[no-untyped-def]
 @registry.operation(bp, "GET", "/committees", summary="Action package committees",
                     tag="reference", response=s.CommitteeList, etag=True)
 def committees():  # type: ignore[no-untyped-def]
-    """Each committee with its lead countries and its designated CSO representative."""
-    caller()
-    tag = etag_for()
+    """Each committee with its lead countries and its designated CSO representative's
+    organisation (the person's name only for the secretariat)."""
+    secretariat = is_secretariat(caller())
+    tag = etag_for(secretariat)
     if (cached := not_modified(tag)) is not None:
         return cached
     rows = db.session.scalars(select(Committee).options(
@@ -50,9 +52,9 @@ def committees():  # type: ignore[no-untyped-def]
         items.append(s.CommitteeOut(
             id=c.id, slug=c.slug, pillar=c.pillar, name_en=c.name_en,
             lead_countries=[x.iso for x in c.lead_countries],
-            representative=s.RepresentativeOut(name=rep.name,
-                                               organisation=rep.organisation.name)
-            if shown else None))
+            representative=s.RepresentativeOut(
+                name=rep.name if secretariat else None, organisation=rep.organisation.name,
+                website=rep.organisation.website) if shown else None))
     return json_response(s.CommitteeList(items=items), headers={"ETag": tag})
 
 

@@ -71,8 +71,10 @@ class CountryList(BaseModel):
 
 
 class RepresentativeOut(BaseModel):
-    name: str
+    name: str | None = Field(description="The person's name: only for secretariat tokens "
+                             "(their registration did not agree to publish it).")
     organisation: str
+    website: str | None = Field(description="The organisation's website, to reach it.")
 
 
 class CommitteeOut(BaseModel):
@@ -100,7 +102,9 @@ class OrganisationOut(BaseModel):
     name: str
     scope: str
     kinds: list[str]
-    led_by: list[str]
+    led_by: list[str] | None = Field(
+        description="Who leads the organisation, as it told the secretariat: only for "
+        "secretariat tokens (the registration did not agree to publish it).")
     countries: list[str]
     languages: list[str]
     website: str | None
@@ -328,6 +332,8 @@ class SuggestionOut(BaseModel):
     title: str
     description: str
     organisation: str
+    show_name: bool = Field(description="The proposer agreed to publish the organisation's "
+                            "name; without it, accepting leaves the agenda item unnamed.")
     language: str
     minutes_needed: int
     state: str
@@ -350,6 +356,8 @@ class ProposalOut(BaseModel):
     title: str
     body: str
     organisation: str
+    show_name: bool = Field(description="The proposer agreed to publish the organisation's "
+                            "name with the proposal (public summary, a briefing's agenda).")
     state: str
     answer: str | None
     meeting_id: int | None

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import Model
@@ -134,6 +134,9 @@ class Proposal(Model):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
+    # Consent to publish who proposed: the organisation's name on a briefing's agenda and in
+    # the committee's public summary. Off unless the proposer ticks it.
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     state: Mapped[ProposalState] = mapped_column(enum_column(ProposalState, "proposal_state"),
                                                  default=ProposalState.RECEIVED)
     answer: Mapped[str | None] = mapped_column(Text)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy import ForeignKey, String, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coordinator.extensions import DbSession, Model
-from coordinator.models.people import Organisation
+from coordinator.models.people import Organisation, RegistrationState
 from coordinator.models.types import UTCDateTime
 
 
@@ -47,10 +48,38 @@ class FeedToken(Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-# Rows that never change what a feed shows; everything else bumps the version.
-# (feed_tokens count: a revoked private address must stop answering at once.)
-_NOT_IN_FEEDS = {"outbox", "audit_entries", "job_runs", "deadlines", "invitations",
-                 "data_versions", "accounts", "api_tokens", "external_feeds"}
+def _always(_instance: Any) -> bool:
+    return True
+
+
+def _known_to_feeds(instance: Any) -> bool:
+    """An organisation or contact matters to feeds and the cached API answers only once
+    approved (a private feed's name, the committee representative): a stranger's
+    registration, or its confirmation, must not make every feed render again."""
+    state = inspect(instance)
+    if state.pending:  # a new row: no participant, token or committee points at it yet
+        return False
+    organisation = instance if isinstance(instance, Organisation) else instance.organisation
+    history = inspect(organisation).attrs.registration_state.history
+    states = {*(history.deleted or ()), organisation.registration_state}
+    if not isinstance(instance, Organisation):
+        moved = inspect(instance).attrs.organisation_id.history
+        if moved.deleted:
+            return True
+    return RegistrationState.APPROVED in states
+
+
+# The tables feeds and the ETag'd API answers (meetings, countries, committees) read, each
+# with the test of whether a changed row can change them. An allow-list, so that a new
+# table (topics, proposals, outcomes) never re-renders every feed unless added here.
+# (feed_tokens count: a revoked private address must stop answering at once. The draft
+# agenda does not: feeds and the API show the published snapshot kept on the meeting.)
+FEED_TABLES: dict[str, Callable[[Any], bool]] = {
+    "meetings": _always, "series": _always, "series_rules": _always,
+    "participants": _always, "countries": _always, "committees": _always,
+    "committee_members": _always, "feed_tokens": _always,
+    "organisations": _known_to_feeds, "contacts": _known_to_feeds,
+}
 
 
 class VersionMemo:
@@ -105,11 +134,11 @@ def current_version(session: DbSession) -> tuple[int, datetime]:
 @event.listens_for(Session, "before_flush")
 def _note_feed_changes(session: Session, _context: Any, _instances: Any) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(instance, "__tablename__", None)
-        if table and table not in _NOT_IN_FEEDS and (
+        counts = FEED_TABLES.get(getattr(instance, "__tablename__", ""))
+        if counts is not None and (
             instance in session.new or instance in session.deleted
             or session.is_modified(instance, include_collections=False)
-        ):
+        ) and counts(instance):
             session.info["feeds_changed"] = True
             return
 

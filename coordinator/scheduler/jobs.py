@@ -10,11 +10,12 @@ from typing import Any
 from flask import Flask, current_app
 
 from coordinator.cadence.zones import utc_now
+from coordinator.link_requests.services import answer_link_requests
 from coordinator.mail.dispatch import dispatch, prune_sent
 from coordinator.scheduler.runs import record_failure, record_start, record_success
 from coordinator.services.deadlines import run_due_deadlines
 from coordinator.services.digest import send_weekly_digest
-from coordinator.services.external_feeds import refresh_all
+from coordinator.services.external_feeds import refresh_all, refresh_requested
 from coordinator.services.series import materialise_all
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ log = logging.getLogger(__name__)
 
 def _dispatch(now: datetime) -> Any:
     return dispatch(now)
+
+
+def _link_requests(now: datetime) -> Any:
+    return answer_link_requests(now=now)
 
 
 def _deadlines(now: datetime) -> Any:
@@ -44,15 +49,25 @@ def _calendars(now: datetime) -> Any:
     return refresh_all(now=now)
 
 
+def _calendar_requests(now: datetime) -> Any:
+    return refresh_requested(now=now)
+
+
 # name -> (what it does, config key of its interval in seconds)
 JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "dispatch": (_dispatch, "SCHEDULER_DISPATCH_SECONDS"),
+    "link_requests": (_link_requests, "SCHEDULER_LINK_REQUESTS_SECONDS"),
     "deadlines": (_deadlines, "SCHEDULER_DEADLINES_SECONDS"),
     "materialise": (_materialise, "SCHEDULER_MATERIALISE_SECONDS"),
     "digest": (_digest, "SCHEDULER_DIGEST_SECONDS"),
     "prune": (_prune, "SCHEDULER_PRUNE_SECONDS"),
     "calendars": (_calendars, "SCHEDULER_CALENDARS_SECONDS"),
+    "calendar_requests": (_calendar_requests, "SCHEDULER_CALENDAR_REQUESTS_SECONDS"),
 }
+
+# Jobs that wait on other people's servers run on a thread of their own (one job at a time
+# there too), so a slow calendar never delays mail or deadlines on the default thread.
+EXECUTORS: dict[str, str] = {"calendars": "calendars", "calendar_requests": "calendars"}
 
 
 def run_job(app: Flask, name: str, leader: Any) -> None:

@@ -8,6 +8,7 @@ another process takes over at its next tick.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -24,6 +25,9 @@ class LeaderLock:
         self.connection: Connection | None = None
         self.file_lock: FileLock | None = None
         self.path = Path(instance_path) / "scheduler.lock"
+        # The scheduler's threads (default and calendars) share this lock and its one
+        # connection, which must not run two statements at once.
+        self.guard = threading.Lock()
 
     @property
     def postgres(self) -> bool:
@@ -31,7 +35,8 @@ class LeaderLock:
 
     def acquire(self) -> bool:
         """True while this process is the leader; cheap to call before every job."""
-        return self._acquire_postgres() if self.postgres else self._acquire_file()
+        with self.guard:
+            return self._acquire_postgres() if self.postgres else self._acquire_file()
 
     def _acquire_postgres(self) -> bool:
         if self.connection is not None:
@@ -77,6 +82,10 @@ class LeaderLock:
         return True
 
     def release(self) -> None:
+        with self.guard:
+            self._release()
+
+    def _release(self) -> None:
         if self.connection is not None:
             try:
                 self.connection.execute(text("SELECT pg_advisory_unlock(:k)"),

@@ -12,6 +12,7 @@ from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import (
     AgendaItem,
     AgendaPublication,
+    Contact,
     ItemKind,
     Meeting,
     MeetingStatus,
@@ -50,6 +51,14 @@ def _check_item(title: str, presenter: str | None, duration: int, language: str 
         return ItemKind(kind)
     except ValueError as exc:
         raise InvalidInput("Unknown kind of item.", field="kind") from exc
+
+
+def proposer_presenter(contact: Contact, *, consent: bool) -> str | None:
+    """Who presents a topic or proposal taken onto an agenda: the proposer's organisation,
+    only with their consent (`show_name`). The item's presenter travels everywhere an agenda
+    does (public page, feeds, invitations, the API), so without consent it stays blank; the
+    coordinator still sees who proposed it, and may type a presenter they agreed on."""
+    return contact.organisation.name if consent else None
 
 
 def add_item_in(unit: Unit, meeting: Meeting, *, kind: str, title: str,

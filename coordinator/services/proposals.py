@@ -77,8 +77,10 @@ def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -
 
 
 def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, title: str,
-                    body: str, language: str, now: datetime) -> Proposal:
-    """Store a proposal once per form, and confirm it by mail."""
+                    body: str, language: str, now: datetime,
+                    show_name: bool = False) -> Proposal:
+    """Store a proposal once per form, and confirm it by mail. `show_name`: the proposer
+    agrees that their organisation's name is published with it."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > MAX_TITLE:
         raise InvalidInput(gettext("Give a title of up to %(n)s characters.", n=MAX_TITLE),
@@ -96,8 +98,8 @@ def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, ti
         if earlier is not None:
             return earlier
         proposal = Proposal(committee=committee, contact=contact, form_key=form_key,
-                            title=title, body=body, language=language, created_at=now,
-                            updated_at=now)
+                            title=title, body=body, language=language,
+                            show_name=bool(show_name), created_at=now, updated_at=now)
         unit.session.add(proposal)
         unit.session.flush()
         _tell(unit, proposal)
@@ -166,7 +168,8 @@ def add_proposal_to_agenda(proposal_id: int, *, now: datetime, actor: Actor) -> 
             raise Conflict("The committee has no briefing scheduled.")
         agenda.add_item_in(unit, meeting, kind=ItemKind.CSO_PROPOSAL.value,
                            title=proposal.title,
-                           presenter=proposal.contact.organisation.name,
+                           presenter=agenda.proposer_presenter(proposal.contact,
+                                                               consent=proposal.show_name),
                            language=proposal.language, proposal_id=proposal.id)
         proposal.state, proposal.meeting, proposal.updated_at = (ProposalState.ON_AGENDA,
                                                                   meeting, now)
@@ -177,7 +180,7 @@ def add_proposal_to_agenda(proposal_id: int, *, now: datetime, actor: Actor) -> 
 
 def public_summary(committee: Committee) -> dict[str, object]:
     """What anyone may see: how many proposals in each state, and the titles answered or
-    taken onto an agenda (never who sent them)."""
+    taken onto an agenda (who sent them only where they agreed: `show_name`)."""
     proposals = db.session.scalars(select(Proposal).where(
         Proposal.committee_id == committee.id).order_by(Proposal.created_at)).all()
     counts = {state.value: 0 for state in ProposalState}

@@ -153,8 +153,9 @@ def committee_directory() -> list[CommitteeListing]:
     listings = []
     for committee in committees:
         contact: Contact | None = committee.representative
-        # Published only while the person is active and their organisation approved:
-        # an address is never shown for a registration still under review or declined.
+        # Shown only while the person is active and their organisation approved; the page
+        # names the organisation alone, as its registration agreed (never the person's
+        # name or address).
         if contact is not None and not _public(contact.organisation, contact):
             contact = None
         leads = sorted(committee.lead_countries, key=country_name)

@@ -254,6 +254,9 @@ def register_organisation(data: Mapping[str, Any], *, now: datetime) -> Organisa
     ensure_aware(now, "now")
     application = check_application(data)
     with unit_of_work(_PUBLIC, now) as unit:
+        # The same address sent twice at once (a double click, two tabs): the second
+        # waits for the first and finds its contact.
+        unit.serialise(f"registration:{application.email.lower()}")
         known = _contact_at(application.email)
         if known is not None:
             # One note a day at most: the form must not become a way to flood a mailbox.

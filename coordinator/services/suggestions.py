@@ -264,12 +264,14 @@ def _decide(unit: Unit, suggestion: Suggestion, state: SuggestionState,
 
 def accept_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
                       reason: str | None = None, duration: int | None = None) -> Suggestion:
-    """Put a suggested topic on the agenda draft, presented by the proposer's organisation."""
+    """Put a suggested topic on the agenda draft, presented by the proposer's organisation
+    if they agreed to be named."""
     with unit_of_work(actor, now) as unit:
         suggestion = _pending(unit, suggestion_id)
         agenda.add_item_in(unit, suggestion.meeting, kind=ItemKind.CSO_PROPOSAL.value,
                            title=suggestion.title,
-                           presenter=suggestion.contact.organisation.name,
+                           presenter=agenda.proposer_presenter(suggestion.contact,
+                                                               consent=suggestion.show_name),
                            duration=duration or suggestion.minutes_needed,
                            language=suggestion.language, suggestion_id=suggestion.id)
         _decide(unit, suggestion, SuggestionState.ACCEPTED, reason)

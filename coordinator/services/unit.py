@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coordinator.cadence.errors import N_
@@ -65,6 +66,19 @@ class Unit:
                                  .execution_options(synchronize_session=False))
         return self.session.get(Meeting, meeting_id, with_for_update=True,
                                 populate_existing=True)
+
+
+    def serialise(self, key: str) -> None:
+        """Hold `key` until this unit ends: a check-then-insert for the same key (one
+        address registering twice at once) runs one after the other, the second seeing
+        the first's row. PostgreSQL: a transaction-scoped advisory lock on a 64-bit digest
+        of the key. SQLite: a no-op write takes the database's write lock (one writer at
+        a time there, so every key is serialised)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(text("UPDATE data_versions SET id = id WHERE id = 0"))
+            return
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
 
 
 class Busy(Conflict):

@@ -11,6 +11,8 @@ from flask_login import current_user, login_user, logout_user
 
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import limiter, login_manager
+from coordinator.link_requests.models import LinkKind
+from coordinator.link_requests.services import ask_for_link
 from coordinator.links import BadLink
 from coordinator.services import accounts
 from coordinator.services.errors import InvalidInput
@@ -76,7 +78,7 @@ def logout():  # type: ignore[no-untyped-def]
 def forgot():  # type: ignore[no-untyped-def]
     sent = False
     if request.method == "POST":
-        accounts.request_password_reset(request.form.get("email", ""), now=utc_now())
+        ask_for_link(LinkKind.PASSWORD, request.form.get("email") or "", now=utc_now())
         sent = True  # the same answer whether or not the address has an account
     return render_template("auth/forgot.html", sent=sent)
 

@@ -39,6 +39,8 @@ from coordinator.calendar.feeds import (
     series_feed,
 )
 from coordinator.extensions import db, limiter
+from coordinator.link_requests.models import LinkKind
+from coordinator.link_requests.services import ask_for_link
 from coordinator.links import BadLink, ExpiredLink, absolute_url, unsign_timed
 from coordinator.models import Committee, Contact, Country, Series
 from coordinator.models.feeds import version_memo
@@ -46,7 +48,6 @@ from coordinator.present import country_name
 from coordinator.services.feed_tokens import (
     MANAGE_LINK_SECONDS,
     organisation_for_token,
-    request_feed_link,
     revoke_feed_tokens,
     rotate_feed_token,
 )
@@ -289,8 +290,7 @@ def subscribe():  # type: ignore[no-untyped-def]
 @bp.post("/private/request")
 @limiter.limit("5/minute;50/day")
 def request_private():  # type: ignore[no-untyped-def]
-    address = (request.form.get("email") or "")[:254]
-    request_feed_link(address, now=utc_now())
+    ask_for_link(LinkKind.FEED, request.form.get("email") or "", now=utc_now())
     # The same answer whether or not the address is known.
     return render_template("feed_requested.html")
 

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db, limiter
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.link_requests.models import LinkKind
+from coordinator.link_requests.services import ask_for_link
 from coordinator.links import BadLink, ExpiredLink, unsign_timed
 from coordinator.models import Committee, Contact, Proposal, RegistrationState
 from coordinator.services.errors import InvalidInput
@@ -16,7 +18,6 @@ from coordinator.services.proposals import (
     MAX_BODY,
     MAX_TITLE,
     public_summary,
-    request_proposal_link,
     submit_proposal,
 )
 from coordinator.services.suggestions import new_form_key
@@ -32,8 +33,8 @@ def ask():  # type: ignore[no-untyped-def]
                                                                Committee.id)).all()
     sent = False
     if request.method == "POST":
-        request_proposal_link((request.form.get("email") or "")[:254],
-                              (request.form.get("committee") or "")[:80], now=utc_now())
+        ask_for_link(LinkKind.PROPOSAL, request.form.get("email") or "", now=utc_now(),
+                     committee=request.form.get("committee"))
         sent = True  # the same answer whether or not the address is known
     return render_template("proposals.html", committees=committees, sent=sent)
 
@@ -67,7 +68,8 @@ def write(token: str):  # type: ignore[no-untyped-def]
             submit_proposal(contact, committee, form_key=request.form.get("form_key", ""),
                             title=request.form.get("title", ""),
                             body=request.form.get("body", ""),
-                            language=request.form.get("language", ""), now=utc_now())
+                            language=request.form.get("language", ""),
+                            show_name=request.form.get("show_name") == "yes", now=utc_now())
             return redirect(url_for("proposals.write", token=token, saved=1), code=303)
         except InvalidInput as exc:
             error, status = exc.message, 422

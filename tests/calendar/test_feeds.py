@@ -17,6 +17,7 @@ from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
 from coordinator.extensions import db
+from coordinator.link_requests.services import answer_link_requests
 from coordinator.models import Meeting, OutboxMessage
 from coordinator.services.feed_tokens import rotate_feed_token
 from coordinator.services.meetings import cancel_meeting, move_meeting
@@ -248,6 +249,7 @@ def test_private_feed_link_is_mailed_and_lets_a_contact_rotate_and_revoke(world,
         assert answer.status_code == 200
         assert "If this address belongs to a registered organisation" in answer.get_data(
             as_text=True)
+    answer_link_requests(now=NOW)  # the scheduler's job: look the addresses up, mail
     mails = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.kind == "feed-link")).all()
     assert [m.recipient for m in mails] == ["ana@cso.example"]  # only the known address

@@ -63,7 +63,8 @@ def propose(base: str, path: str, n: int, repeat: bool) -> list[int]:
 
 
 @pytest.mark.slow
-def test_200_concurrent_suggestions_are_all_stored_once(seeded, backend, tmp_path) -> None:
+def test_200_concurrent_suggestions_are_all_stored_once(seeded, backend, tmp_path,
+                                                        shared_limits) -> None:
     if backend != "postgresql":
         pytest.skip("concurrency is measured against the production database")
     app = seeded
@@ -89,7 +90,8 @@ def test_200_concurrent_suggestions_are_all_stored_once(seeded, backend, tmp_pat
                 # Links say https (as in production); this test speaks plain HTTP to
                 # 127.0.0.1, where a Secure session cookie would never come back.
                 "COORDINATOR_SESSION_COOKIE_SECURE": "false",
-                "COORDINATOR_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": 8, "max_overflow": 4}'})
+                "COORDINATOR_SQLALCHEMY_ENGINE_OPTIONS": '{"pool_size": 8, "max_overflow": 4}',
+                **shared_limits})
     # The production server: gunicorn, two workers of eight threads each.
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8",

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.link_requests.services import answer_link_requests
 from coordinator.models import AgendaItem, OutboxMessage, Proposal, ProposalState
 from coordinator.services.deadlines import run_due_deadlines
 from coordinator.services.proposals import (
@@ -50,6 +51,7 @@ def test_a_contact_asks_for_a_link_writes_and_follows_the_proposal(world, client
         assert answer.status_code == 200
         assert "If this address belongs to a registered organisation" in answer.get_data(
             as_text=True)
+    answer_link_requests(now=NOW)  # the scheduler's job: look the addresses up, mail
     mails = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.kind == "proposal-link")).all()
     assert [m.recipient for m in mails] == ["ana@cso.example"]
@@ -71,7 +73,7 @@ def test_a_contact_asks_for_a_link_writes_and_follows_the_proposal(world, client
     item = db.session.scalars(select(AgendaItem).where(
         AgendaItem.proposal_id == proposal.id)).one()
     assert item.meeting.start_local.date() == date(2027, 3, 3)  # the next briefing
-    assert item.presenter == "Red de Acogida"
+    assert item.presenter is None  # the proposer did not agree to be named
     with pytest.raises(Exception, match="already on an agenda"):
         add_proposal_to_agenda(proposal.id, now=NOW, actor=Actor.cli())
     statuses = db.session.scalars(select(OutboxMessage.key).where(

@@ -21,7 +21,9 @@ def _page(*, new_token: str | None = None, error: InvalidInput | None = None,  #
     feeds = db.session.scalars(select(ExternalFeed).where(ExternalFeed.account_id == account.id)
                                .order_by(ExternalFeed.id)).all()
     return render_template("workspace/integrations.html", tokens=api_tokens.tokens_of(
-        account.id), feeds=feeds, new_token=new_token, error=error, form=form or {}), status
+        account.id), feeds=feeds, feed_errors={f.id: external_feeds.fetch_error(f.last_error)
+                                               for f in feeds},
+        new_token=new_token, error=error, form=form or {}), status
 
 
 @bp.get("/integrations")
@@ -51,14 +53,15 @@ def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/integrations/calendars")
 def calendar_add():  # type: ignore[no-untyped-def]
     try:
-        feed = external_feeds.add_feed(me().id, text(request.form, "name", 100) or "",
-                                       text(request.form, "url", 500) or "", now=utc_now(),
-                                       actor=actor())
+        external_feeds.add_feed(me().id, text(request.form, "name", 100) or "",
+                                text(request.form, "url", 500) or "", now=utc_now(),
+                                actor=actor())
     except InvalidInput as exc:
         db.session.rollback()
         return _page(error=exc, form=request.form, status=422)
-    external_feeds.refresh_feed(feed.id, now=utc_now())
-    return done(gettext("The calendar is watched; scheduling now warns about clashes with it."),
+    # Fetched by the scheduler, never here: a slow server must not hold a web worker.
+    return done(gettext("The calendar is watched. It will be fetched within a minute or so; "
+                        "scheduling then warns about clashes with it."),
                 url_for("workspace.integrations"))
 
 
@@ -71,8 +74,9 @@ def _own_feed(feed_id: int) -> ExternalFeed:
 
 @bp.post("/integrations/calendars/<int:feed_id>/refresh")
 def calendar_refresh(feed_id: int):  # type: ignore[no-untyped-def]
-    feed = external_feeds.refresh_feed(_own_feed(feed_id).id, now=utc_now())
-    return done(gettext("Fetched again.") if not feed.last_error else feed.last_error,
+    external_feeds.request_refresh(_own_feed(feed_id).id, me().id, now=utc_now(),
+                                   actor=actor())
+    return done(gettext("Queued: the calendar will be fetched again within a minute or so."),
                 url_for("workspace.integrations"))
 
 
