@@ -224,7 +224,7 @@ def _series_options(func: F) -> F:
     return func
 
 
-def _series_input(**opts: Any):  # type: ignore[no-untyped-def]
+def _series_input(**opts: Any):
     from coordinator.services.series import SeriesInput
 
     try:

@@ -26,7 +26,7 @@ def _meeting(meeting_id: int) -> Meeting:
     return found
 
 
-def _managed(meeting_id: int):  # type: ignore[no-untyped-def]
+def _managed(meeting_id: int):
     account = required()
     meeting = _meeting(meeting_id)
     allowed(permissions.can_manage_meeting(account, meeting))
@@ -35,7 +35,7 @@ def _managed(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @registry.operation(bp, "GET", "/meetings", summary="Meetings, filtered and paged",
                     tag="meetings", query=s.MeetingQuery, response=s.MeetingPage, etag=True)
-def meetings(query: s.MeetingQuery):  # type: ignore[no-untyped-def]
+def meetings(query: s.MeetingQuery):
     """Filter by country, committee, kind, status and a start range (`from`, `to`, with
     UTC offsets); ordered by start."""
     caller()
@@ -68,7 +68,7 @@ def meetings(query: s.MeetingQuery):  # type: ignore[no-untyped-def]
 
 @registry.operation(bp, "GET", "/meetings/{meeting_id}", summary="One meeting",
                     tag="meetings", response=s.MeetingOut, etag=True)
-def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting(meeting_id: int):
     caller()
     found = _meeting(meeting_id)  # a missing meeting is 404, whatever If-None-Match says
     tag = etag_for()
@@ -80,7 +80,7 @@ def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/move", summary="Move one meeting",
                     tag="meetings", body=s.MoveIn, response=s.MeetingOut, token=True,
                     errors=(409,))
-def move(meeting_id: int, body: s.MoveIn):  # type: ignore[no-untyped-def]
+def move(meeting_id: int, body: s.MoveIn):
     """Participants get the updated invitation (same UID, higher SEQUENCE)."""
     account, found = _managed(meeting_id)
     moved = move_meeting(found.id, body.start, now=utc_now(), actor=api_actor(account),
@@ -92,7 +92,7 @@ def move(meeting_id: int, body: s.MoveIn):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/cancel",
                     summary="Cancel one meeting", tag="meetings", body=s.CancelIn,
                     response=s.MeetingOut, token=True, errors=(409,))
-def cancel(meeting_id: int, body: s.CancelIn):  # type: ignore[no-untyped-def]
+def cancel(meeting_id: int, body: s.CancelIn):
     account, found = _managed(meeting_id)
     cancelled = cancel_meeting(found.id, now=utc_now(), actor=api_actor(account),
                                reason=body.reason)
@@ -109,7 +109,7 @@ def _agenda(found: Meeting) -> s.AgendaOut:
 @registry.operation(bp, "GET", "/meetings/{meeting_id}/agenda-items",
                     summary="The agenda draft", tag="agenda", response=s.AgendaOut,
                     token=True)
-def agenda_items(meeting_id: int):  # type: ignore[no-untyped-def]
+def agenda_items(meeting_id: int):
     """The draft as the coordinator edits it; the published agenda is on the meeting."""
     _, found = _managed(meeting_id)
     return json_response(_agenda(found))
@@ -118,7 +118,7 @@ def agenda_items(meeting_id: int):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items",
                     summary="Add an item to the draft", tag="agenda", body=s.AgendaItemIn,
                     response=s.AgendaOut, status=201, token=True, errors=(409,))
-def agenda_add(meeting_id: int, body: s.AgendaItemIn):  # type: ignore[no-untyped-def]
+def agenda_add(meeting_id: int, body: s.AgendaItemIn):
     account, found = _managed(meeting_id)
     agenda.add_item(found.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
                     title=body.title, presenter=body.presenter, duration=body.duration,
@@ -127,7 +127,7 @@ def agenda_add(meeting_id: int, body: s.AgendaItemIn):  # type: ignore[no-untype
     return json_response(_agenda(found), 201)
 
 
-def _item(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def _item(meeting_id: int, item_id: int):
     account, found = _managed(meeting_id)
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != found.id:
@@ -138,7 +138,7 @@ def _item(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items/{item_id}/position",
                     summary="Move an item to a position (1 = first)", tag="agenda",
                     body=s.PositionIn, response=s.AgendaOut, token=True, errors=(409,))
-def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):  # type: ignore[no-untyped-def]
+def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):
     account, found, item = _item(meeting_id, item_id)
     agenda.move_item(item.id, body.position, now=utc_now(), actor=api_actor(account))
     db.session.refresh(found)
@@ -148,7 +148,7 @@ def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):  # type:
 @registry.operation(bp, "DELETE", "/meetings/{meeting_id}/agenda-items/{item_id}",
                     summary="Remove an item from the draft", tag="agenda",
                     response=s.AgendaOut, token=True, errors=(409,))
-def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def agenda_remove(meeting_id: int, item_id: int):
     account, found, item = _item(meeting_id, item_id)
     agenda.remove_item(item.id, now=utc_now(), actor=api_actor(account))
     db.session.refresh(found)
@@ -158,7 +158,7 @@ def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda/publish",
                     summary="Publish the draft", tag="agenda", response=s.MeetingOut,
                     token=True, errors=(409,))
-def agenda_publish(meeting_id: int):  # type: ignore[no-untyped-def]
+def agenda_publish(meeting_id: int):
     """Participants receive it as an update of their invitation, in their language."""
     account, found = _managed(meeting_id)
     return json_response(meeting_out(agenda.publish_agenda(found.id, now=utc_now(),

@@ -29,7 +29,7 @@ def _suggestion_out(x: Suggestion) -> s.SuggestionOut:
 @registry.operation(bp, "GET", "/meetings/{meeting_id}/suggestions",
                     summary="Topics suggested for a meeting", tag="moderation",
                     response=s.SuggestionList, token=True)
-def suggestions(meeting_id: int):  # type: ignore[no-untyped-def]
+def suggestions(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(f"No meeting {meeting_id}.")
@@ -44,7 +44,7 @@ def suggestions(meeting_id: int):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/suggestions/{suggestion_id}/decision",
                     summary="Decide on a suggested topic", tag="moderation",
                     body=s.DecisionIn, response=s.SuggestionOut, token=True, errors=(409,))
-def decide(suggestion_id: int, body: s.DecisionIn):  # type: ignore[no-untyped-def]
+def decide(suggestion_id: int, body: s.DecisionIn):
     """accept (onto the agenda draft), decline (a reason is required and published),
     defer (to the series' next meeting) or merge (`into` another suggestion)."""
     account = required()
@@ -76,7 +76,7 @@ def _proposal_out(p: Proposal) -> s.ProposalOut:
 @registry.operation(bp, "GET", "/committees/{committee_id}/proposals",
                     summary="Written proposals to a committee", tag="moderation",
                     query=s.Paging, response=s.ProposalPage, token=True)
-def committee_proposals(committee_id: int, query: s.Paging):  # type: ignore[no-untyped-def]
+def committee_proposals(committee_id: int, query: s.Paging):
     committee = db.session.get(Committee, committee_id)
     if committee is None:
         raise NotFound(f"No committee {committee_id}.")
@@ -94,7 +94,7 @@ def committee_proposals(committee_id: int, query: s.Paging):  # type: ignore[no-
 @registry.operation(bp, "POST", "/proposals/{proposal_id}/answer",
                     summary="Answer a written proposal", tag="moderation", body=s.AnswerIn,
                     response=s.ProposalOut, token=True, errors=(409,))
-def answer(proposal_id: int, body: s.AnswerIn):  # type: ignore[no-untyped-def]
+def answer(proposal_id: int, body: s.AnswerIn):
     """The answer is mailed to the proposer and shown in the committee's public summary."""
     account = required()
     proposal = db.session.get(Proposal, proposal_id)

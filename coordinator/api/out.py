@@ -14,7 +14,7 @@ from coordinator.models import Meeting, Organisation, Series
 from coordinator.present import series_title
 
 
-def deadlines_out(deadlines) -> s.DeadlinesOut:  # type: ignore[no-untyped-def]
+def deadlines_out(deadlines) -> s.DeadlinesOut:
     return s.DeadlinesOut(suggestions_open=deadlines.suggestions_open,
                           suggestions_close=deadlines.suggestions_close,
                           agenda_due=deadlines.agenda_due)

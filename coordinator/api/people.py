@@ -19,7 +19,7 @@ from coordinator.services.permissions import is_secretariat
 @registry.operation(bp, "GET", "/organisations", summary="Civil-society organisations",
                     tag="organisations", query=s.OrganisationQuery,
                     response=s.OrganisationPage)
-def organisations(query: s.OrganisationQuery):  # type: ignore[no-untyped-def]
+def organisations(query: s.OrganisationQuery):
     """Approved organisations for everyone; with a secretariat token, every registration
     state (filter with `state`)."""
     account = caller()
@@ -44,7 +44,7 @@ def organisations(query: s.OrganisationQuery):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "GET", "/organisations/{organisation_id}/contacts",
                     summary="The contacts of an organisation", tag="organisations",
                     response=s.ContactList, token=True)
-def contacts(organisation_id: int):  # type: ignore[no-untyped-def]
+def contacts(organisation_id: int):
     """Personal data: for the secretariat only."""
     allowed(is_secretariat(required()))
     if db.session.get(Organisation, organisation_id) is None:

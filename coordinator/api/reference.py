@@ -19,7 +19,7 @@ from coordinator.services.permissions import is_secretariat
 
 @registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
                     tag="reference", response=s.CountryList, etag=True)
-def countries():  # type: ignore[no-untyped-def]
+def countries():
     caller()
     tag = etag_for()
     if (cached := not_modified(tag)) is not None:
@@ -33,7 +33,7 @@ def countries():  # type: ignore[no-untyped-def]
 
 @registry.operation(bp, "GET", "/committees", summary="Action package committees",
                     tag="reference", response=s.CommitteeList, etag=True)
-def committees():  # type: ignore[no-untyped-def]
+def committees():
     """Each committee with its lead countries and its designated CSO representative's
     organisation (the person's name only for the secretariat)."""
     secretariat = is_secretariat(caller())
@@ -60,14 +60,14 @@ def committees():  # type: ignore[no-untyped-def]
 
 @registry.operation(bp, "GET", "/compliance", summary="Who kept the cadence in a year",
                     tag="reference", query=s.ComplianceQuery, response=s.ComplianceOut)
-def compliance(query: s.ComplianceQuery):  # type: ignore[no-untyped-def]
+def compliance(query: s.ComplianceQuery):
     """Countries by quarter and committees by half-year (held, scheduled, missed, due),
     and whether each agenda was published by its due date."""
     # Not cached: states change as time passes (a meeting starts, an agenda falls due).
     caller()
     report = compliance_report(query.year, now=utc_now())
 
-    def cells(rows):  # type: ignore[no-untyped-def]
+    def cells(rows):
         return [s.CellOut(period=c.period.label, state=c.state.value,
                           meeting_ids=list(c.meeting_ids)) for c in rows]
 

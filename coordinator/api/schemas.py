@@ -17,7 +17,7 @@ def _printable(value: str) -> str:
     return value
 
 
-def text(max_length: int, min_length: int = 0):  # type: ignore[no-untyped-def]
+def text(max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length),
                      AfterValidator(_printable)]
 

@@ -33,7 +33,7 @@ def _series(series_id: int) -> Series:
 
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
                     query=s.SeriesQuery, response=s.SeriesPage)
-def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
+def series_list(query: s.SeriesQuery):
     account = caller()
     stmt = select(Series)
     if query.country:
@@ -53,7 +53,7 @@ def series_list(query: s.SeriesQuery):  # type: ignore[no-untyped-def]
 
 @registry.operation(bp, "GET", "/series/{series_id}", summary="One series", tag="series",
                     response=s.SeriesOut)
-def series_get(series_id: int):  # type: ignore[no-untyped-def]
+def series_get(series_id: int):
     found = _series(series_id)
     return json_response(series_out(found, private=permissions.can_manage_series(caller(),
                                                                               found)))
@@ -62,7 +62,7 @@ def series_get(series_id: int):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "POST", "/series", summary="Schedule a series, or dry-run it",
                     tag="series", body=s.SeriesIn, response=s.SeriesOut, status=201,
                     token=True, errors=(409,), alternatives=((200, s.DryRunOut),))
-def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
+def series_create(body: s.SeriesIn):
     """With `dry_run`, nothing is written: the answer (200, a DryRunOut) lists the
     meetings the rule gives, their holiday shifts, deadlines and clashes with external
     calendars and with the account's other meetings."""
@@ -99,7 +99,7 @@ def series_create(body: s.SeriesIn):  # type: ignore[no-untyped-def]
 @registry.operation(bp, "GET", "/series/{series_id}/participants",
                     summary="Who is invited to every meeting of a series",
                     tag="participants", response=s.ParticipantList, token=True)
-def participants(series_id: int):  # type: ignore[no-untyped-def]
+def participants(series_id: int):
     allowed(permissions.can_manage_series(required(), _series(series_id)))
     rows = db.session.scalars(select(Participant).where(Participant.series_id == series_id)
                               .order_by(Participant.id))
@@ -112,7 +112,7 @@ def participants(series_id: int):  # type: ignore[no-untyped-def]
                     summary="Invite an approved organisation to a series",
                     tag="participants", body=s.ParticipantIn, response=s.ParticipantOut,
                     status=201, token=True, errors=(409,))
-def participant_add(series_id: int, body: s.ParticipantIn):  # type: ignore[no-untyped-def]
+def participant_add(series_id: int, body: s.ParticipantIn):
     account = required()
     allowed(permissions.can_manage_series(account, _series(series_id)))
     added = add_participant(now=utc_now(), actor=api_actor(account), series_id=series_id,
@@ -126,7 +126,7 @@ def participant_add(series_id: int, body: s.ParticipantIn):  # type: ignore[no-u
 @registry.operation(bp, "DELETE", "/series/{series_id}/participants/{participant_id}",
                     summary="Stop inviting a participant", tag="participants", status=204,
                     token=True)
-def participant_remove(series_id: int, participant_id: int):  # type: ignore[no-untyped-def]
+def participant_remove(series_id: int, participant_id: int):
     """Their invitations to future meetings are cancelled (METHOD:CANCEL)."""
     account = required()
     allowed(permissions.can_manage_series(account, _series(series_id)))

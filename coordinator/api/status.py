@@ -16,7 +16,7 @@ from coordinator.services import outbox
 
 @registry.operation(bp, "GET", "/outbox", summary="Mail status in the account's scope",
                     tag="status", query=s.OutboxQuery, response=s.OutboxOut, token=True)
-def outbox_status(query: s.OutboxQuery):  # type: ignore[no-untyped-def]
+def outbox_status(query: s.OutboxQuery):
     visible = outbox.visible_messages(required())
     counts = outbox.counts(visible)
     if query.state:

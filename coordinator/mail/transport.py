@@ -78,7 +78,7 @@ class StoredMessage(Message):
 
 
 class SmtpChannel:
-    def __init__(self, connection) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, connection) -> None:
         self.connection = connection
 
     def send(self, message: Outgoing) -> None:

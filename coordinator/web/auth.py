@@ -21,7 +21,7 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def _load(session_id: str):  # type: ignore[no-untyped-def]
+def _load(session_id: str):
     return accounts.load_account(session_id)
 
 
@@ -45,7 +45,7 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 @limiter.limit("20/hour", key_func=_email_key, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     error = None
@@ -64,7 +64,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if current_user.is_authenticated:
         accounts.end_sessions(current_user.id, now=utc_now(),
                               actor=accounts.actor_for(current_user))
@@ -75,7 +75,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit("5/minute;30/day", methods=["POST"])
-def forgot():  # type: ignore[no-untyped-def]
+def forgot():
     sent = False
     if request.method == "POST":
         ask_for_link(LinkKind.PASSWORD, request.form.get("email") or "", now=utc_now())
@@ -85,7 +85,7 @@ def forgot():  # type: ignore[no-untyped-def]
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def choose(token: str):  # type: ignore[no-untyped-def]
+def choose(token: str):
     try:
         account = accounts.account_for_link(token)
     except BadLink:

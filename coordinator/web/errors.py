@@ -15,7 +15,7 @@ from coordinator.services.errors import Conflict, InvalidInput, NotFound
 log = logging.getLogger(__name__)
 
 
-def _page(status: int, message: str | None = None):  # type: ignore[no-untyped-def]
+def _page(status: int, message: str | None = None):
     return render_template("error.html", status=status, message=message), status
 
 
@@ -23,55 +23,55 @@ def register(app: Flask) -> None:
     from coordinator.api import api_error
 
     @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):  # type: ignore[no-untyped-def]
+    def not_found(exc: NotFound):
         return api_error(exc) or _page(404)
 
     @app.errorhandler(Conflict)
-    def conflict(exc: Conflict):  # type: ignore[no-untyped-def]
+    def conflict(exc: Conflict):
         return api_error(exc) or _page(409, exc.message)
 
     @app.errorhandler(InvalidInput)
-    def invalid(exc: InvalidInput):  # type: ignore[no-untyped-def]
+    def invalid(exc: InvalidInput):
         return api_error(exc) or _page(422, exc.message)
 
     @app.errorhandler(OverflowError)
-    def out_of_range(exc: OverflowError):  # type: ignore[no-untyped-def]
+    def out_of_range(exc: OverflowError):
         # A date so far off that no time zone can show it: refused, never a 500.
         refusal = InvalidInput(gettext("A date is out of range: use a year from 2000 to 2100."))
         return api_error(refusal) or _page(422, refusal.message)
 
     @app.errorhandler(CSRFError)
-    def form_expired(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def form_expired(exc: CSRFError):
         return _page(400, gettext(
             "This form has expired or was sent from another site. Go back, reload the page "
             "and send it again."))
 
     @app.errorhandler(403)
-    def forbidden(exc):  # type: ignore[no-untyped-def]
+    def forbidden(exc):
         return api_error(exc) or _page(403, gettext(
             "This belongs to another country or committee: your account cannot change it. "
             "The secretariat can."))
 
     @app.errorhandler(404)
-    def missing(exc):  # type: ignore[no-untyped-def]
+    def missing(exc):
         return api_error(exc) or _page(404)
 
     @app.errorhandler(413)
-    def too_large(exc):  # type: ignore[no-untyped-def]
+    def too_large(exc):
         return api_error(exc) or _page(413, gettext(
             "What you sent is too large. Shorten it and send it again."))
 
     @app.errorhandler(429)
-    def too_many(exc):  # type: ignore[no-untyped-def]
+    def too_many(exc):
         return api_error(exc) or _page(429, gettext(
             "Too many attempts in a short time. Wait a few minutes and try again."))
 
     @app.errorhandler(HTTPException)
-    def other_http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def other_http(exc: HTTPException):
         return api_error(exc) or _page(exc.code or 400, exc.description)
 
     @app.errorhandler(InternalServerError)
-    def server_error(exc: InternalServerError):  # type: ignore[no-untyped-def]
+    def server_error(exc: InternalServerError):
         log.exception("unhandled error", exc_info=exc.original_exception or exc)
         return api_error(exc) or _page(500, gettext(
             "Something failed on our side; nothing you sent was lost. Try again shortly."))

@@ -100,7 +100,7 @@ def lookups() -> FeedLookups:
     return current_app.extensions.setdefault("feed_lookups", FeedLookups())
 
 
-def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):  # type: ignore[no-untyped-def]
+def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):
     language, deadlines = _options()
     version, changed_at = version_memo().get(db.session)
     # Countries, committees, series and tokens only change with the data version.
@@ -180,7 +180,7 @@ class FeedFastPath:
         self.app = app
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ: dict, start_response: Callable):  # type: ignore[no-untyped-def]
+    def __call__(self, environ: dict, start_response: Callable):
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD")
         if (method in ("GET", "HEAD") and path.startswith("/feeds/") and path.endswith(".ics")
@@ -195,7 +195,7 @@ class FeedFastPath:
         return self.wsgi_app(environ, start_response)
 
     @staticmethod
-    def _answer(entry: FastEntry, environ: dict, method: str, start_response: Callable):  # type: ignore[no-untyped-def]
+    def _answer(entry: FastEntry, environ: dict, method: str, start_response: Callable):
         matches = environ.get("HTTP_IF_NONE_MATCH")
         if matches is not None:
             not_modified = parse_etags(matches).contains(entry.etag.strip('"'))
@@ -213,12 +213,12 @@ class FeedFastPath:
 
 
 @bp.get("/all.ics")
-def all_meetings():  # type: ignore[no-untyped-def]
+def all_meetings():
     return _serve(lambda lang, dl: all_feed(lang or "en", dl))
 
 
 @bp.get("/country/<iso>.ics")
-def country(iso: str):  # type: ignore[no-untyped-def]
+def country(iso: str):
     def make(lang: str | None, dl: bool) -> Feed | None:
         if len(iso) != 2:
             return None
@@ -228,7 +228,7 @@ def country(iso: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/committee/<slug>.ics")
-def committee(slug: str):  # type: ignore[no-untyped-def]
+def committee(slug: str):
     def make(lang: str | None, dl: bool) -> Feed | None:
         if len(slug) > 80:
             return None
@@ -238,7 +238,7 @@ def committee(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/series/<int:series_id>.ics")
-def series(series_id: int):  # type: ignore[no-untyped-def]
+def series(series_id: int):
     def make(lang: str | None, dl: bool) -> Feed | None:
         found = db.session.get(Series, series_id) if series_id < 2**31 else None
         return series_feed(found, lang or "en", dl) if found else None
@@ -246,7 +246,7 @@ def series(series_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/private/<token>.ics")
-def private(token: str):  # type: ignore[no-untyped-def]
+def private(token: str):
     def make(lang: str | None, dl: bool) -> Feed | None:
         found = organisation_for_token(token)
         if found is None:
@@ -273,7 +273,7 @@ def _subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
 
 @bp.get("")
 @bp.get("/")
-def subscribe():  # type: ignore[no-untyped-def]
+def subscribe():
     language = str(get_locale() or "en")
     feeds = [_subscribe_links("/feeds/all.ics", all_feed(language, False).name, language)]
     countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
@@ -289,7 +289,7 @@ def subscribe():  # type: ignore[no-untyped-def]
 
 @bp.post("/private/request")
 @limiter.limit("5/minute;50/day")
-def request_private():  # type: ignore[no-untyped-def]
+def request_private():
     ask_for_link(LinkKind.FEED, request.form.get("email") or "", now=utc_now())
     # The same answer whether or not the address is known.
     return render_template("feed_requested.html")
@@ -297,7 +297,7 @@ def request_private():  # type: ignore[no-untyped-def]
 
 @bp.route("/private/manage/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;100/day", key_func=per_link, methods=["POST"])
-def manage_private(token: str):  # type: ignore[no-untyped-def]
+def manage_private(token: str):
     try:
         payload = unsign_timed("feed-manage", token, MANAGE_LINK_SECONDS)
         contact = db.session.get(Contact, int(payload["c"]))

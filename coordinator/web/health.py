@@ -14,7 +14,7 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"

@@ -69,7 +69,7 @@ def install_template_helpers(app: Flask) -> None:
         g.pop("api_account", None)
 
     @app.after_request
-    def remember_language(response):  # type: ignore[no-untyped-def]
+    def remember_language(response):
         if request.blueprint == "feeds" and request.path.endswith(".ics"):
             return response  # calendar clients: no cookie, and the same bytes for everyone
         asked = request.args.get("lang")

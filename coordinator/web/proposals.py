@@ -28,7 +28,7 @@ bp = Blueprint("proposals", __name__)
 
 @bp.route("/proposals", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def ask():  # type: ignore[no-untyped-def]
+def ask():
     committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
                                                                Committee.id)).all()
     sent = False
@@ -40,7 +40,7 @@ def ask():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/committees/<slug>/proposals")
-def summary(slug: str):  # type: ignore[no-untyped-def]
+def summary(slug: str):
     committee = db.session.scalar(select(Committee).where(Committee.slug == slug[:80]))
     if committee is None:
         abort(404)
@@ -50,7 +50,7 @@ def summary(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/propose/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;100/day", key_func=per_link, methods=["POST"])
-def write(token: str):  # type: ignore[no-untyped-def]
+def write(token: str):
     try:
         payload = unsign_timed("propose", token, LINK_SECONDS)
         contact = db.session.get(Contact, int(payload["c"]))

@@ -66,7 +66,7 @@ def remember_zone(response: Response) -> Response:
 
 
 @bp.get("/")
-def home():  # type: ignore[no-untyped-def]
+def home():
     now = utc_now()
     query = (
         select(Meeting)
@@ -98,7 +98,7 @@ def home():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/meetings/<int:meeting_id>")
-def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting(meeting_id: int):
     found = db.session.get(Meeting, meeting_id) if meeting_id < 2**31 else None
     if found is None:
         abort(404)
@@ -133,7 +133,7 @@ def body_name(body: Country | Committee | None) -> str:
 
 
 @bp.get("/tracker")
-def tracker():  # type: ignore[no-untyped-def]
+def tracker():
     now = utc_now()
     years = tracked_years(now)
     year = request.args.get("year", default=now.year, type=int)
@@ -145,6 +145,6 @@ def tracker():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/committees/representatives")
-def representatives():  # type: ignore[no-untyped-def]
+def representatives():
     return render_template("representatives.html", listings=committee_directory(),
                            country_name=country_name)

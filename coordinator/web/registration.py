@@ -78,7 +78,7 @@ def _blank() -> dict[str, Any]:
     return values
 
 
-def _page(values: dict[str, Any], errors: dict[str, str], status: int):  # type: ignore[no-untyped-def]
+def _page(values: dict[str, Any], errors: dict[str, str], status: int):
     countries = _countries()
     zones = [(name, [(zone, _city(zone)) for zone in zones_of(country)])
              for country, name in countries]
@@ -96,7 +96,7 @@ def _page(values: dict[str, Any], errors: dict[str, str], status: int):  # type:
 # Refused forms do not count above (someone fixing mistakes is never locked out), but a
 # flood of them still meets this ceiling.
 @limiter.limit("30/minute", methods=["POST"])
-def criteria():  # type: ignore[no-untyped-def]
+def criteria():
     if request.method == "POST":
         values = _submitted()
         try:
@@ -109,13 +109,13 @@ def criteria():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/register/sent")
-def sent():  # type: ignore[no-untyped-def]
+def sent():
     return render_template("registration/sent.html", days=LINK_SECONDS // 86400)
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/day", key_func=per_link, methods=["POST"])
-def confirm(token: str):  # type: ignore[no-untyped-def]
+def confirm(token: str):
     """GET shows what is confirmed and a button; only the POST confirms (no change on GET:
     a mail scanner that opens the link confirms nothing)."""
     try:
@@ -137,7 +137,7 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/register/confirm/<token>/renew")
 @limiter.limit("3/hour", key_func=per_link)
-def renew(token: str):  # type: ignore[no-untyped-def]
+def renew(token: str):
     try:
         organisation = renew_confirmation(token, now=utc_now())
     except BadLink:

@@ -23,7 +23,7 @@ bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 ANSWER_CHOICES = ("accepted", "tentative", "declined")
 
 
-def _page(token: str, invitation, status: int = 200, **extra):  # type: ignore[no-untyped-def]
+def _page(token: str, invitation, status: int = 200, **extra):
     return render_template(
         "rsvp.html", token=token, invitation=invitation, meeting=invitation.meeting,
         title=series_title(invitation.meeting.series), languages=LANGUAGE_NAMES,
@@ -32,7 +32,7 @@ def _page(token: str, invitation, status: int = 200, **extra):  # type: ignore[n
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @limiter.limit("30/minute;300/day", key_func=per_link, methods=["POST"])
-def answer(token: str):  # type: ignore[no-untyped-def]
+def answer(token: str):
     now = utc_now()
     try:
         invitation = invitation_for(token, now)

@@ -35,7 +35,7 @@ from coordinator.web.limits import per_link
 bp = Blueprint("suggest", __name__)
 
 
-def _problem(problem: LinkProblem, token: str):  # type: ignore[no-untyped-def]
+def _problem(problem: LinkProblem, token: str):
     return render_template("suggest_problem.html", problem=problem.kind, token=token,
                            can_renew=problem.kind in ("replaced", "closed") and
                            problem.invitation is not None and
@@ -56,7 +56,7 @@ def _fields() -> dict:
 @bp.route("/suggest/<token>", methods=["GET", "POST"])
 @limiter.limit("20/minute;200/day", key_func=per_link, methods=["POST"],
                error_message="Too many submissions from this link; wait a minute.")
-def page(token: str):  # type: ignore[no-untyped-def]
+def page(token: str):
     now = utc_now()
     try:
         invitation = invitation_for(token, now, writing=False)
@@ -110,7 +110,7 @@ def _id() -> int:
 
 @bp.post("/suggest/<token>/renew")
 @limiter.limit("5/hour", key_func=per_link)
-def renew(token: str):  # type: ignore[no-untyped-def]
+def renew(token: str):
     try:
         sent = renew_link(token, now=utc_now())
     except LinkProblem as problem:
@@ -119,7 +119,7 @@ def renew(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/suggestions/<token>")
-def status(token: str):  # type: ignore[no-untyped-def]
+def status(token: str):
     try:
         suggestion = db.session.get(Suggestion, int(unsign("suggestion", token)["s"]))
     except (BadLink, KeyError, TypeError, ValueError):

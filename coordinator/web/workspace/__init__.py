@@ -23,14 +23,14 @@ bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
 
 @bp.before_request
-def guard():  # type: ignore[no-untyped-def]
+def guard():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
 
 
 def me() -> Account:
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()
 
 
 def actor() -> Actor:
@@ -68,7 +68,7 @@ def an_id(value: str | None) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
-def done(message: str, target: str):  # type: ignore[no-untyped-def]
+def done(message: str, target: str):
     """After a change: say what happened and go back (post/redirect/get)."""
     flash(message)
     return redirect(target)

@@ -18,7 +18,7 @@ from coordinator.web.workspace.forms import text
 from coordinator.web.workspace.series import known_zones
 
 
-def _page(form=None, error: InvalidInput | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(form=None, error: InvalidInput | None = None, status: int = 200):
     countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
     committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
                                                                Committee.id)).all()
@@ -37,13 +37,13 @@ def _page(form=None, error: InvalidInput | None = None, status: int = 200):  # t
 
 @bp.get("/accounts")
 @secretariat_only
-def accounts():  # type: ignore[no-untyped-def]
+def accounts():
     return _page()
 
 
 @bp.post("/accounts")
 @secretariat_only
-def account_create():  # type: ignore[no-untyped-def]
+def account_create():
     form = request.form
     try:
         created = service.create_account(
@@ -61,7 +61,7 @@ def account_create():  # type: ignore[no-untyped-def]
 
 @bp.post("/accounts/<int:account_id>/active")
 @secretariat_only
-def account_active(account_id: int):  # type: ignore[no-untyped-def]
+def account_active(account_id: int):
     account = get_or_404(Account, account_id)
     active = request.form.get("active") == "1"
     try:

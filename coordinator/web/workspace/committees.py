@@ -16,7 +16,7 @@ from coordinator.services.errors import InvalidInput
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 
 
-def _page(error: InvalidInput | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(error: InvalidInput | None = None, status: int = 200):
     account = me()
     committees = [c for c in db.session.scalars(
         select(Committee).options(selectinload(Committee.representative)
@@ -34,12 +34,12 @@ def _page(error: InvalidInput | None = None, status: int = 200):  # type: ignore
 
 
 @bp.get("/committees")
-def committees():  # type: ignore[no-untyped-def]
+def committees():
     return _page()
 
 
 @bp.post("/committees/<int:committee_id>/representative")
-def representative(committee_id: int):  # type: ignore[no-untyped-def]
+def representative(committee_id: int):
     committee = get_or_404(Committee, committee_id)
     allowed(permissions.can_manage_committee(me(), committee))
     contact = an_id(request.form.get("contact"))

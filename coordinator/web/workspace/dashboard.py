@@ -34,7 +34,7 @@ SOON = timedelta(days=21)
 
 
 @bp.get("/")
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard():
     now, account = utc_now(), me()
     scope = permissions.series_scope(account)
     upcoming = db.session.scalars(

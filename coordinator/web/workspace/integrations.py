@@ -15,7 +15,7 @@ from coordinator.web.workspace import actor, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import text
 
 
-def _page(*, new_token: str | None = None, error: InvalidInput | None = None,  # type: ignore[no-untyped-def]
+def _page(*, new_token: str | None = None, error: InvalidInput | None = None,
           form=None, status: int = 200):
     account = me()
     feeds = db.session.scalars(select(ExternalFeed).where(ExternalFeed.account_id == account.id)
@@ -27,12 +27,12 @@ def _page(*, new_token: str | None = None, error: InvalidInput | None = None,  #
 
 
 @bp.get("/integrations")
-def integrations():  # type: ignore[no-untyped-def]
+def integrations():
     return _page()
 
 
 @bp.post("/integrations/tokens")
-def token_create():  # type: ignore[no-untyped-def]
+def token_create():
     try:
         token = api_tokens.create_token(me().id, text(request.form, "name", 100) or "",
                                         now=utc_now(), actor=actor())
@@ -45,13 +45,13 @@ def token_create():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/integrations/tokens/<int:token_id>/revoke")
-def token_revoke(token_id: int):  # type: ignore[no-untyped-def]
+def token_revoke(token_id: int):
     api_tokens.revoke_token(token_id, me().id, now=utc_now(), actor=actor())
     return done(gettext("The token no longer works."), url_for("workspace.integrations"))
 
 
 @bp.post("/integrations/calendars")
-def calendar_add():  # type: ignore[no-untyped-def]
+def calendar_add():
     try:
         external_feeds.add_feed(me().id, text(request.form, "name", 100) or "",
                                 text(request.form, "url", 500) or "", now=utc_now(),
@@ -73,7 +73,7 @@ def _own_feed(feed_id: int) -> ExternalFeed:
 
 
 @bp.post("/integrations/calendars/<int:feed_id>/refresh")
-def calendar_refresh(feed_id: int):  # type: ignore[no-untyped-def]
+def calendar_refresh(feed_id: int):
     external_feeds.request_refresh(_own_feed(feed_id).id, me().id, now=utc_now(),
                                    actor=actor())
     return done(gettext("Queued: the calendar will be fetched again within a minute or so."),
@@ -81,6 +81,6 @@ def calendar_refresh(feed_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/integrations/calendars/<int:feed_id>/remove")
-def calendar_remove(feed_id: int):  # type: ignore[no-untyped-def]
+def calendar_remove(feed_id: int):
     external_feeds.remove_feed(_own_feed(feed_id).id, me().id, now=utc_now(), actor=actor())
     return done(gettext("The calendar is no longer watched."), url_for("workspace.integrations"))

@@ -35,7 +35,7 @@ def _manageable(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,  # type: ignore[no-untyped-def]
+def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
           status: int = 200):
     local = meeting.start_local
     pending = db.session.scalars(select(Suggestion).where(
@@ -58,22 +58,22 @@ def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,  # 
     ), status
 
 
-def _back(meeting: Meeting, message: str):  # type: ignore[no-untyped-def]
+def _back(meeting: Meeting, message: str):
     return done(message, url_for("workspace.meeting", meeting_id=meeting.id))
 
 
-def _refused(meeting: Meeting, exc: InvalidInput):  # type: ignore[no-untyped-def]
+def _refused(meeting: Meeting, exc: InvalidInput):
     db.session.rollback()
     return _page(meeting, error=exc, form=request.form, status=422)
 
 
 @bp.get("/meetings/<int:meeting_id>")
-def meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting(meeting_id: int):
     return _page(_manageable(meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/move")
-def meeting_move(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_move(meeting_id: int):
     found = _manageable(meeting_id)
     try:
         zone = a_zone(request.form)
@@ -88,7 +88,7 @@ def meeting_move(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
-def meeting_cancel(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_cancel(meeting_id: int):
     found = _manageable(meeting_id)
     try:
         cancel_meeting(found.id, now=utc_now(), actor=actor(),
@@ -107,7 +107,7 @@ def _item_fields() -> dict:
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
-def agenda_add(meeting_id: int):  # type: ignore[no-untyped-def]
+def agenda_add(meeting_id: int):
     found = _manageable(meeting_id)
     try:
         agenda.add_item(found.id, now=utc_now(), actor=actor(), **_item_fields())
@@ -125,7 +125,7 @@ def _item(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
-def agenda_move(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def agenda_move(meeting_id: int, item_id: int):
     found, item = _item(meeting_id, item_id)
     step = -1 if request.form.get("direction") == "up" else 1
     try:
@@ -136,7 +136,7 @@ def agenda_move(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit")
-def agenda_edit(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def agenda_edit(meeting_id: int, item_id: int):
     found, item = _item(meeting_id, item_id)
     try:
         agenda.update_item(item.id, now=utc_now(), actor=actor(), **_item_fields())
@@ -146,7 +146,7 @@ def agenda_edit(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove")
-def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def agenda_remove(meeting_id: int, item_id: int):
     found, item = _item(meeting_id, item_id)
     try:
         agenda.remove_item(item.id, now=utc_now(), actor=actor())
@@ -156,7 +156,7 @@ def agenda_remove(meeting_id: int, item_id: int):  # type: ignore[no-untyped-def
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/publish")
-def agenda_publish(meeting_id: int):  # type: ignore[no-untyped-def]
+def agenda_publish(meeting_id: int):
     found = _manageable(meeting_id)
     try:
         agenda.publish_agenda(found.id, now=utc_now(), actor=actor())
@@ -166,7 +166,7 @@ def agenda_publish(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/meetings/<int:meeting_id>/outcomes")
-def release(meeting_id: int):  # type: ignore[no-untyped-def]
+def release(meeting_id: int):
     found = _manageable(meeting_id)
     count = moderation.release_outcomes(found.id, now=utc_now(), actor=actor())
     return _back(found, gettext("%(n)s outcomes announced.", n=count))
@@ -175,7 +175,7 @@ def release(meeting_id: int):  # type: ignore[no-untyped-def]
 # --- moderation -------------------------------------------------------------------------
 
 @bp.get("/suggestions")
-def suggestions():  # type: ignore[no-untyped-def]
+def suggestions():
     """The moderation queue: every topic waiting for a decision, in the account's scope."""
     waiting = db.session.scalars(
         select(Suggestion).join(Suggestion.meeting).join(Meeting.series)
@@ -189,7 +189,7 @@ def suggestions():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/suggestions/<int:suggestion_id>/decide")
-def decide(suggestion_id: int):  # type: ignore[no-untyped-def]
+def decide(suggestion_id: int):
     suggestion = get_or_404(Suggestion, suggestion_id)
     found = suggestion.meeting
     allowed(permissions.can_manage_meeting(me(), found))

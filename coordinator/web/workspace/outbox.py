@@ -16,7 +16,7 @@ PAGE = 50
 
 
 @bp.get("/outbox")
-def outbox():  # type: ignore[no-untyped-def]
+def outbox():
     query = service.visible_messages(me())
     state = request.args.get("state", "")
     page = min(an_id(request.args.get("page")) or 1, 10_000)
@@ -31,7 +31,7 @@ def outbox():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/outbox/<int:message_id>/resend")
-def outbox_resend(message_id: int):  # type: ignore[no-untyped-def]
+def outbox_resend(message_id: int):
     message = get_or_404(OutboxMessage, message_id)
     allowed(db.session.scalar(service.visible_messages(me()).where(
         OutboxMessage.id == message.id).with_only_columns(OutboxMessage.id)) is not None)

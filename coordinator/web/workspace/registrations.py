@@ -36,7 +36,7 @@ def _labels() -> dict:
 
 @bp.get("/registrations")
 @secretariat_only
-def registrations():  # type: ignore[no-untyped-def]
+def registrations():
     groups = []
     for state, order in ORDER:
         rows = db.session.scalars(
@@ -51,7 +51,7 @@ def registrations():  # type: ignore[no-untyped-def]
 
 
 def _detail(organisation: Organisation, *, errors: dict[str, str] | None = None,
-            values: dict[str, str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+            values: dict[str, str] | None = None, status: int = 200):
     history = db.session.scalars(select(AuditEntry).where(
         AuditEntry.entity == "organisation", AuditEntry.entity_id == organisation.id)
         .order_by(AuditEntry.at, AuditEntry.id)).all()
@@ -62,13 +62,13 @@ def _detail(organisation: Organisation, *, errors: dict[str, str] | None = None,
 
 @bp.get("/registrations/<int:organisation_id>")
 @secretariat_only
-def registration(organisation_id: int):  # type: ignore[no-untyped-def]
+def registration(organisation_id: int):
     return _detail(get_or_404(Organisation, organisation_id))
 
 
 @bp.post("/registrations/<int:organisation_id>/approve")
 @secretariat_only
-def approve_registration(organisation_id: int):  # type: ignore[no-untyped-def]
+def approve_registration(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
     note = form_text("note", KEEP)
     try:
@@ -85,7 +85,7 @@ def approve_registration(organisation_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/registrations/<int:organisation_id>/decline")
 @secretariat_only
-def decline_registration(organisation_id: int):  # type: ignore[no-untyped-def]
+def decline_registration(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
     reason = form_text("reason", KEEP)
     try:

@@ -75,7 +75,7 @@ def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[dict]
 
 
 @bp.get("/series")
-def series_list():  # type: ignore[no-untyped-def]
+def series_list():
     counts = (select(Meeting.series_id, func.count(Meeting.id).label("n"))
               .group_by(Meeting.series_id).subquery())
     rows = db.session.execute(
@@ -90,7 +90,7 @@ def series_list():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
-def series_new():  # type: ignore[no-untyped-def]
+def series_new():
     account = me()
     form = request.form if request.method == "POST" else {
         "kind": (permissions.CREATABLE.get(account.role) or (SeriesKind.NATIONAL,))[0].value,
@@ -122,13 +122,13 @@ def series_new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/series/<int:series_id>")
-def series_detail(series_id: int):  # type: ignore[no-untyped-def]
+def series_detail(series_id: int):
     series = get_or_404(Series, series_id)
     allowed(permissions.can_manage_series(me(), series))
     return _detail(series)
 
 
-def _detail(series: Series, *, rule_form=None, rule_rows=None, error=None,  # type: ignore[no-untyped-def]
+def _detail(series: Series, *, rule_form=None, rule_rows=None, error=None,
             participant_error=None, status: int = 200):
     rule = series.current_rule
     organisations = db.session.scalars(
@@ -162,7 +162,7 @@ def _role_choices(series: Series) -> list[ParticipantRole]:
 
 
 @bp.post("/series/<int:series_id>/rule")
-def series_rule(series_id: int):  # type: ignore[no-untyped-def]
+def series_rule(series_id: int):
     series = get_or_404(Series, series_id)
     allowed(permissions.can_manage_series(me(), series))
     try:
@@ -190,7 +190,7 @@ def series_rule(series_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/series/<int:series_id>/participants")
-def series_participant(series_id: int):  # type: ignore[no-untyped-def]
+def series_participant(series_id: int):
     series = get_or_404(Series, series_id)
     allowed(permissions.can_manage_series(me(), series))
     try:
@@ -213,7 +213,7 @@ def series_participant(series_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/series/<int:series_id>/participants/<int:participant_id>/remove")
-def series_participant_remove(series_id: int, participant_id: int):  # type: ignore[no-untyped-def]
+def series_participant_remove(series_id: int, participant_id: int):
     series = get_or_404(Series, series_id)
     allowed(permissions.can_manage_series(me(), series))
     participant = get_or_404(Participant, participant_id)
