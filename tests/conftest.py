@@ -8,16 +8,20 @@ unless `COORDINATOR_REQUIRE_POSTGRES=1` (CI), where they fail instead.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.test import TestResponse
 
 from coordinator import create_app
 from coordinator.extensions import db
@@ -102,12 +106,31 @@ def backend(request: pytest.FixtureRequest, database_urls: dict[str, str | None]
     return request.param
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs as in production: in a context of its own.
+
+    The test body holds an app context (to call services and read the database); without
+    this, each request would reuse it, and `g` (the locale, the CSRF token, the logged-in
+    user), the database session and its identity map would carry over from the test and
+    from one request to the next, hiding bugs a real server shows. The test's own session
+    is committed first, so it holds no SQLite read lock while the request writes, and its
+    objects are read afresh afterwards.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(backend: str, database_urls: dict[str, str | None], tmp_path: Path) -> Iterator[Flask]:
-    """The app on one backend, with empty tables, inside an app context."""
+    """The app on one backend, with empty tables, inside an app context (requests made
+    through its test clients run in contexts of their own)."""
     url = database_urls[backend]
     assert url is not None
     application = create_app(_test_config(url, tmp_path))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _empty_all_tables()
         yield application

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import refresh
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
@@ -57,16 +56,6 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
                                  language_url=language_url, moved_note=moved_note)
-
-    @app.before_request
-    def forget_cached_locale() -> None:
-        # Flask-Babel caches the locale on `g`, Flask-WTF the CSRF token, Flask-Login
-        # and the API the caller, and `g` outlives a request when an app context was already pushed
-        # (CLI, tests): each request decides afresh.
-        refresh()
-        g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-        g.pop("_login_user", None)
-        g.pop("api_account", None)
 
     @app.after_request
     def remember_language(response):
