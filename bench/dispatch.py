@@ -169,7 +169,7 @@ def build_invitation(now):  # type: ignore[no-untyped-def]
     from coordinator.cadence.kinds import SeriesKind
     from coordinator.extensions import db
     from coordinator.mail.compose import serialise
-    from coordinator.mail.messages import invitation_message
+    from coordinator.messages.invitations import invitation_message
     from coordinator.models import (
         Account,
         Contact,
@@ -205,8 +205,7 @@ def build_invitation(now):  # type: ignore[no-untyped-def]
     ), now=now, actor=Actor.cli())
     add_participant(now=now, actor=Actor.cli(), series_id=series.id, organisation_id=org.id)
     invitation = db.session.scalars(select(Invitation).order_by(Invitation.id)).first()
-    message = invitation_message(invitation, method="REQUEST", key="bench:template",
-                                 first=True, now=now)
+    message = invitation_message(invitation, now=now).message
     body = serialise(message)  # exactly what enqueue stores
     db.session.rollback()
     db.session.execute(delete(OutboxMessage))  # only the benchmark's rows from here on
@@ -246,7 +245,8 @@ def fill_outbox(app, message, body: str, n: int, now) -> float:  # type: ignore[
     """n rows through coordinator.mail.outbox.enqueue, distinct keys and Message-IDs."""
     from coordinator.extensions import db
     from coordinator.mail.compose import message_id
-    from coordinator.mail.outbox import Envelope, enqueue
+    from coordinator.mail.kinds import MailKind
+    from coordinator.mail.outbox import Envelope, Outgoing, enqueue
 
     template_id = str(message["Message-ID"])
     subject = str(message["Subject"])
@@ -256,8 +256,8 @@ def fill_outbox(app, message, body: str, n: int, now) -> float:  # type: ignore[
             key = f"bench:invite:contact:{i}:seq:0"
             mid = message_id(key)
             prebuilt = Prebuilt(body.replace(template_id, mid, 1), mid, subject)
-            added = enqueue(db.session, Envelope(key, "invite", f"contact{i}@cso.example.org",
-                                                 "es", None, None), prebuilt, now)  # type: ignore[arg-type]
+            envelope = Envelope(key, MailKind.INVITE, f"contact{i}@cso.example.org", "es")
+            added = enqueue(db.session, Outgoing(envelope, prebuilt), now)  # type: ignore[arg-type]
             assert added, key
             if i % 1000 == 999:
                 db.session.commit()

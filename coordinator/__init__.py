@@ -48,11 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
-    from coordinator.cadence.errors import InvalidInput
+    from coordinator.cadence.errors import Refusal
     from coordinator.i18n import translate_refusal
     from coordinator.web import register_blueprints
 
-    InvalidInput.translator = translate_refusal
+    Refusal.translator = translate_refusal
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -17,7 +17,7 @@ from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.rest_days import Shift
 from coordinator.cadence.zones import get_zone, utc_now
-from coordinator.services.errors import InvalidInput, NotFound
+from coordinator.services.errors import N_, NotFound, Refusal
 from coordinator.services.unit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,14 +34,29 @@ def refuses_bad_input(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (InvalidInput, NotFound) as exc:
-            field = getattr(exc, "field", None)
-            raise Refused(f"{field}: {exc.message}" if field else exc.message) from exc
+        except Refusal as exc:
+            raise refused(exc) from exc
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def refused(exc: Refusal) -> Refused:
+    """A service's refusal as the command line says it: the field, the sentence, exit 2."""
+    return Refused(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+
+
+class RefusingGroup(FlaskGroup):
+    """Every command of the group answers a refusal (404, 409 or 422 on the web) with its
+    sentence and exit status 2, never a traceback, whether or not it was written for it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Refusal as exc:
+            raise refused(exc) from exc
+
+
+@click.group(cls=RefusingGroup, create_app=create_app)
 def main() -> None:
     """Run the civil-society meeting cadence of the Los Angeles Declaration."""
 
@@ -296,6 +311,24 @@ def series_change_rule(series_id: int, effective_from: str, rrule: str, at: str,
     click.echo(f"Series {changed.id}: rule changed from {change.effective_from}.")
 
 
+@series.command("invite")
+@click.argument("series_id", type=int)
+@click.option("--organisation", "organisation_id", type=int, required=True,
+              help="An approved organisation's id.")
+@click.option("--role", type=click.Choice(["invited", "observer", "representative"]),
+              default="invited", show_default=True,
+              help="observer: coordinators' meetings; representative: committee briefings.")
+@with_appcontext
+@refuses_bad_input
+def series_invite(series_id: int, organisation_id: int, role: str) -> None:
+    """Invite an organisation to every meeting of a series."""
+    from coordinator.services.participants import add_participant
+
+    added = add_participant(now=utc_now(), actor=Actor.cli(), series_id=series_id,
+                            organisation_id=organisation_id, role=role)
+    click.echo(f"Participant {added.id} invited to series {series_id} as {added.role.value}.")
+
+
 @main.group()
 def meeting() -> None:
     """Move or cancel one meeting."""
@@ -320,7 +353,7 @@ def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration:
 
     found = db.session.get(Meeting, meeting_id)
     if found is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     start = wall_clock(_parse_date(day, "date"), _parse_time(at), get_zone(zone or found.zone))
     moved = move_meeting(meeting_id, start, now=utc_now(), actor=Actor.cli(),
                          duration_minutes=duration, zone=zone, reason=reason)
@@ -465,13 +498,9 @@ def suggestions() -> None:
 @with_appcontext
 def suggestions_list(meeting_id: int) -> None:
     """Every suggestion of a meeting with its state."""
-    from sqlalchemy import select
+    from coordinator.services.moderation import suggestions_for
 
-    from coordinator.extensions import db
-    from coordinator.models import Suggestion
-
-    for s in db.session.scalars(select(Suggestion).where(Suggestion.meeting_id == meeting_id)
-                                .order_by(Suggestion.id)):
+    for s in suggestions_for(meeting_id):
         held = " (held)" if s.decided_at and not s.released_at else ""
         click.echo(f"{s.id}\t{s.state.value}{held}\t{s.contact.organisation.name}\t{s.title}")
 
@@ -486,19 +515,10 @@ def suggestions_list(meeting_id: int) -> None:
 def suggestions_decide(suggestion_id: int, decision: str, reason: str | None,
                        into: int | None) -> None:
     """Accept (onto the agenda), decline with a reason, defer, or merge a suggestion."""
-    from coordinator.services import suggestions as moderation
+    from coordinator.services.moderation import decide_suggestion
 
-    now, actor = utc_now(), Actor.cli()
-    if decision == "accept":
-        moderation.accept_suggestion(suggestion_id, now=now, actor=actor, reason=reason)
-    elif decision == "decline":
-        moderation.decline_suggestion(suggestion_id, reason=reason or "", now=now, actor=actor)
-    elif decision == "defer":
-        moderation.defer_suggestion(suggestion_id, now=now, actor=actor, reason=reason)
-    else:
-        if into is None:
-            raise Refused("into: give the suggestion to merge into (--into ID).")
-        moderation.merge_suggestion(suggestion_id, into, now=now, actor=actor, reason=reason)
+    decide_suggestion(suggestion_id, decision, reason=reason, into_id=into, now=utc_now(),
+                      actor=Actor.cli())
     click.echo(f"Suggestion {suggestion_id}: {decision} recorded.")
 
 
@@ -512,3 +532,77 @@ def suggestions_release(meeting_id: int) -> None:
 
     click.echo(f"{release_outcomes(meeting_id, now=utc_now(), actor=Actor.cli())} outcomes "
                "released.")
+
+
+@suggestions.command("hold")
+@click.argument("meeting_id", type=int)
+@click.option("--off", is_flag=True, help="Tell each proposer as soon as their topic is "
+              "decided (outcomes already held stay held until released).")
+@with_appcontext
+@refuses_bad_input
+def suggestions_hold(meeting_id: int, off: bool) -> None:
+    """Hold a meeting's outcomes until they are announced together with `release`."""
+    from coordinator.services.moderation import hold_outcomes
+
+    hold_outcomes(meeting_id, not off, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Meeting {meeting_id}: outcomes " + ("announced as decided." if off else
+                                                     "held until released."))
+
+
+@main.group()
+def proposals() -> None:
+    """Written proposals to a committee: consider, answer, put on a briefing's agenda."""
+
+
+@proposals.command("list")
+@click.argument("committee")
+@with_appcontext
+@refuses_bad_input
+def proposals_list(committee: str) -> None:
+    """Every proposal to a committee (by slug) with its state."""
+    from coordinator.services.proposals import proposals_to
+    from coordinator.services.reference import committee_by_slug
+
+    rows, _ = proposals_to(committee_by_slug(committee).id)
+    for p in rows:
+        click.echo(f"{p.id}\t{p.state.value}\t{p.contact.organisation.name}\t{p.title}")
+
+
+@proposals.command("consider")
+@click.argument("proposal_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def proposals_consider(proposal_id: int) -> None:
+    """Tell the proposer their proposal is under consideration."""
+    from coordinator.services.proposals import consider_proposal
+
+    consider_proposal(proposal_id, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Proposal {proposal_id}: under consideration.")
+
+
+@proposals.command("agenda")
+@click.argument("proposal_id", type=int)
+@click.option("--meeting", "meeting_id", type=int,
+              help="One of the committee's briefings ahead (default: the next).")
+@with_appcontext
+@refuses_bad_input
+def proposals_agenda(proposal_id: int, meeting_id: int | None) -> None:
+    """Put a proposal on the agenda draft of a briefing."""
+    from coordinator.services.proposals import add_proposal_to_agenda
+
+    placed = add_proposal_to_agenda(proposal_id, meeting_id=meeting_id, now=utc_now(),
+                                    actor=Actor.cli())
+    click.echo(f"Proposal {proposal_id}: on the agenda of meeting {placed.meeting_id}.")
+
+
+@proposals.command("answer")
+@click.argument("proposal_id", type=int)
+@click.option("--answer", required=True, help="Mailed to the proposer and published.")
+@with_appcontext
+@refuses_bad_input
+def proposals_answer(proposal_id: int, answer: str) -> None:
+    """Answer a proposal in writing."""
+    from coordinator.services.proposals import answer_proposal
+
+    answer_proposal(proposal_id, answer, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Proposal {proposal_id}: answered.")

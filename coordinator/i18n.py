@@ -36,7 +36,7 @@ def local_time(moment: datetime, zone: str, fmt: str = "full") -> str:
 def translate_refusal(template: str, params: Mapping[str, Any]) -> str:
     """A refusal's template in the reader's language, its dates written for them.
 
-    Installed as `InvalidInput.translator`, so a page, a problem document and the command
+    Installed as `Refusal.translator`, so a page, a problem document and the command
     line all show the same refusal, each in its reader's language (English for commands
     and jobs, whose locale is English).
     """

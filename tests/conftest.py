@@ -173,3 +173,12 @@ def use_smtp(app: Flask, server: SmtpServer) -> None:
 def mailed(app: Flask, smtp: SmtpServer) -> SmtpServer:
     use_smtp(app, smtp)
     return smtp
+
+
+@pytest.fixture
+def frozen():  # type: ignore[no-untyped-def]
+    """The clock stopped at NOW (a module may define its own `frozen` for another date)."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller

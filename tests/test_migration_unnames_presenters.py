@@ -15,7 +15,7 @@ from coordinator.models import AgendaItem, AgendaPublication, Invitation, Meetin
 from coordinator.models.feeds import current_version
 from coordinator.services.agenda import publish_agenda
 from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.suggestions import accept_suggestion, submit_suggestion, suggest_link
+from coordinator.services.suggestions import accept_suggestion, submit_suggestion
 from coordinator.services.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
@@ -37,14 +37,14 @@ def test_upgrade_unnames_presenters_copied_without_consent(seeded, frozen) -> No
     world = make_world(NOW, first=date(2026, 12, 28), people=PEOPLE[:2])
     meeting_id = world.first.id
     run_due_deadlines(now=NOW)
-    tokens = [suggest_link(i).rsplit("/", 1)[1] for i in db.session.scalars(
-        select(Invitation).where(Invitation.meeting_id == meeting_id).order_by(Invitation.id))]
-    topics = {title: submit_suggestion(token, form_key=title, title=title, description="",
-                                       link=None, language="es", minutes=10,
+    invited = list(db.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting_id).order_by(Invitation.id)))
+    topics = {title: submit_suggestion(invitation, form_key=title, title=title,
+                                       description="", link=None, language="es", minutes=10,
                                        show_name=consent, now=NOW)
-              for title, token, consent in (("Quiet", tokens[0], False),
-                                            ("Named", tokens[1], True),
-                                            ("Typed", tokens[0], False))}
+              for title, invitation, consent in (("Quiet", invited[0], False),
+                                                 ("Named", invited[1], True),
+                                                 ("Typed", invited[0], False))}
     for topic in topics.values():
         accept_suggestion(topic.id, now=NOW, actor=Actor.cli())
     # As acceptance stored them before the fix, and a presenter a coordinator typed.

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from coordinator.api.problems import Problem, field_problem, problem_response
 from coordinator.api.spec import Registry, openapi_document
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import Refusal, status_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 registry = Registry()
@@ -79,12 +79,8 @@ def api_error(exc: Exception) -> Response | None:
         return None
     if isinstance(exc, Problem):
         return problem_response(exc)
-    if isinstance(exc, NotFound):
-        return problem_response(Problem(404, detail=str(exc)))
-    if isinstance(exc, Conflict):
-        return problem_response(field_problem(409, exc.message, exc.field))
-    if isinstance(exc, InvalidInput):
-        return problem_response(field_problem(422, exc.message, exc.field))
+    if isinstance(exc, Refusal):
+        return problem_response(field_problem(status_of(exc), exc.message, exc.field))
     if isinstance(exc, HTTPException) and exc.code is not None:
         detail = exc.description if exc.code != 500 else None
         valid_methods = getattr(exc, "valid_methods", None)  # MethodNotAllowed's

@@ -15,14 +15,14 @@ from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
 from coordinator.models import AgendaItem, Committee, Country, Meeting, Series
 from coordinator.services import agenda, permissions
-from coordinator.services.errors import NotFound
+from coordinator.services.errors import N_, NotFound
 from coordinator.services.meetings import cancel_meeting, move_meeting
 
 
 def _meeting(meeting_id: int) -> Meeting:
     found = db.session.get(Meeting, meeting_id)
     if found is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     return found
 
 
@@ -131,7 +131,7 @@ def _item(meeting_id: int, item_id: int):
     account, found = _managed(meeting_id)
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != found.id:
-        raise NotFound(f"No item {item_id} on meeting {meeting_id}.")
+        raise NotFound(N_("No item %(id)s on meeting %(other)s."), id=item_id, other=meeting_id)
     return account, found, item
 
 

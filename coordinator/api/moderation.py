@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from collections.abc import Callable
+from typing import TypeVar
 
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
@@ -11,11 +11,34 @@ from coordinator.api.access import allowed, api_actor, required
 from coordinator.api.out import next_offset
 from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
-from coordinator.models import Committee, Contact, Meeting, Proposal, Suggestion
-from coordinator.services import permissions, proposals
-from coordinator.services import suggestions as topics
-from coordinator.services.errors import NotFound
+from coordinator.extensions import Model, db
+from coordinator.models import Account, Committee, Meeting, Proposal, Suggestion
+from coordinator.services import moderation, permissions, proposals
+from coordinator.services.errors import N_, NotFound
+from coordinator.services.suggestions import release_outcomes
+
+M = TypeVar("M", bound=Model)
+MISSING = {Meeting: N_("No meeting %(id)s."), Suggestion: N_("No suggestion %(id)s."),
+           Proposal: N_("No proposal %(id)s."), Committee: N_("No committee %(id)s.")}
+
+
+def _managed(model: type[M], ident: int,
+             may: Callable[[Account, M], bool]) -> tuple[Account, M]:
+    """The record and the token's account, if the account may change it."""
+    account = required()
+    found = db.session.get(model, ident)
+    if found is None:
+        raise NotFound(MISSING[model], id=ident)
+    allowed(may(account, found))
+    return account, found
+
+
+def _may_moderate(account: Account, suggestion: Suggestion) -> bool:
+    return permissions.can_manage_meeting(account, suggestion.meeting)
+
+
+def _may_answer(account: Account, proposal: Proposal) -> bool:
+    return permissions.can_manage_committee(account, proposal.committee)
 
 
 def _suggestion_out(x: Suggestion) -> s.SuggestionOut:
@@ -30,15 +53,9 @@ def _suggestion_out(x: Suggestion) -> s.SuggestionOut:
                     summary="Topics suggested for a meeting", tag="moderation",
                     response=s.SuggestionList, token=True)
 def suggestions(meeting_id: int):
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
-    allowed(permissions.can_manage_meeting(required(), meeting))
-    rows = db.session.scalars(
-        select(Suggestion).where(Suggestion.meeting_id == meeting_id)
-        .options(selectinload(Suggestion.contact).selectinload(Contact.organisation))
-        .order_by(Suggestion.created_at, Suggestion.id))
-    return json_response(s.SuggestionList(items=[_suggestion_out(x) for x in rows]))
+    _, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    return json_response(s.SuggestionList(items=[
+        _suggestion_out(x) for x in moderation.suggestions_for(meeting.id)]))
 
 
 @registry.operation(bp, "POST", "/suggestions/{suggestion_id}/decision",
@@ -47,21 +64,9 @@ def suggestions(meeting_id: int):
 def decide(suggestion_id: int, body: s.DecisionIn):
     """accept (onto the agenda draft), decline (a reason is required and published),
     defer (to the series' next meeting) or merge (`into` another suggestion)."""
-    account = required()
-    suggestion = db.session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        raise NotFound(f"No suggestion {suggestion_id}.")
-    allowed(permissions.can_manage_meeting(account, suggestion.meeting))
-    now, who = utc_now(), api_actor(account)
-    if body.decision == "accept":
-        topics.accept_suggestion(suggestion.id, now=now, actor=who, reason=body.reason)
-    elif body.decision == "decline":
-        topics.decline_suggestion(suggestion.id, reason=body.reason or "", now=now, actor=who)
-    elif body.decision == "defer":
-        topics.defer_suggestion(suggestion.id, now=now, actor=who, reason=body.reason)
-    else:
-        topics.merge_suggestion(suggestion.id, body.into or 0, now=now, actor=who,
-                                reason=body.reason)
+    account, suggestion = _managed(Suggestion, suggestion_id, _may_moderate)
+    moderation.decide_suggestion(suggestion.id, body.decision, reason=body.reason,
+                                 into_id=body.into, now=utc_now(), actor=api_actor(account))
     db.session.refresh(suggestion)
     return json_response(_suggestion_out(suggestion))
 
@@ -77,15 +82,8 @@ def _proposal_out(p: Proposal) -> s.ProposalOut:
                     summary="Written proposals to a committee", tag="moderation",
                     query=s.Paging, response=s.ProposalPage, token=True)
 def committee_proposals(committee_id: int, query: s.Paging):
-    committee = db.session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound(f"No committee {committee_id}.")
-    allowed(permissions.can_manage_committee(required(), committee))
-    stmt = select(Proposal).where(Proposal.committee_id == committee_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.options(
-        selectinload(Proposal.contact).selectinload(Contact.organisation))
-        .order_by(Proposal.created_at, Proposal.id).limit(query.limit).offset(query.offset))
+    _managed(Committee, committee_id, permissions.can_manage_committee)
+    rows, total = proposals.proposals_to(committee_id, limit=query.limit, offset=query.offset)
     return json_response(s.ProposalPage(items=[_proposal_out(p) for p in rows], total=total,
                                         next_offset=next_offset(query.offset, query.limit,
                                                                 total)))
@@ -96,11 +94,58 @@ def committee_proposals(committee_id: int, query: s.Paging):
                     response=s.ProposalOut, token=True, errors=(409,))
 def answer(proposal_id: int, body: s.AnswerIn):
     """The answer is mailed to the proposer and shown in the committee's public summary."""
-    account = required()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None:
-        raise NotFound(f"No proposal {proposal_id}.")
-    allowed(permissions.can_manage_committee(account, proposal.committee))
+    account, proposal = _managed(Proposal, proposal_id, _may_answer)
     answered = proposals.answer_proposal(proposal.id, body.answer, now=utc_now(),
                                          actor=api_actor(account))
     return json_response(_proposal_out(answered))
+
+
+@registry.operation(bp, "POST", "/proposals/{proposal_id}/consideration",
+                    summary="Tell the proposer their proposal is under consideration",
+                    tag="moderation", response=s.ProposalOut, token=True)
+def consider(proposal_id: int):
+    account, proposal = _managed(Proposal, proposal_id, _may_answer)
+    considered = proposals.consider_proposal(proposal.id, now=utc_now(),
+                                             actor=api_actor(account))
+    return json_response(_proposal_out(considered))
+
+
+@registry.operation(bp, "POST", "/proposals/{proposal_id}/agenda",
+                    summary="Put a written proposal on a briefing's agenda", tag="moderation",
+                    body=s.PlacementIn, response=s.ProposalOut, token=True, errors=(409,))
+def put_on_agenda(proposal_id: int, body: s.PlacementIn):
+    """It becomes an item of the agenda draft of the committee's next briefing (or of the
+    briefing ahead named by `meeting_id`), and the proposer is told."""
+    account, proposal = _managed(Proposal, proposal_id, _may_answer)
+    placed = proposals.add_proposal_to_agenda(proposal.id, meeting_id=body.meeting_id,
+                                              now=utc_now(), actor=api_actor(account))
+    return json_response(_proposal_out(placed))
+
+
+# --- outcomes of a meeting's topics --------------------------------------------------
+
+def _outcomes(meeting: Meeting, released: int = 0) -> s.OutcomesOut:
+    return s.OutcomesOut(meeting_id=meeting.id, hold=meeting.hold_outcomes,
+                         held=moderation.held_count(meeting.id), released=released)
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/outcomes/hold",
+                    summary="Hold topic outcomes until they are announced together",
+                    tag="moderation", body=s.HoldIn, response=s.OutcomesOut, token=True)
+def outcomes_hold(meeting_id: int, body: s.HoldIn):
+    """Outcomes already held stay held until they are released."""
+    account, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    held = moderation.hold_outcomes(meeting.id, body.hold, now=utc_now(),
+                                    actor=api_actor(account))
+    return json_response(_outcomes(held))
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/outcomes/release",
+                    summary="Announce every held outcome of a meeting", tag="moderation",
+                    response=s.OutcomesOut, token=True)
+def outcomes_release(meeting_id: int):
+    """Each proposer is mailed their topic's outcome, and the public page shows them."""
+    account, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    count = release_outcomes(meeting.id, now=utc_now(), actor=api_actor(account))
+    db.session.refresh(meeting)
+    return json_response(_outcomes(meeting, released=count))

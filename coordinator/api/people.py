@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, caller, required
 from coordinator.api.out import next_offset, organisation_out
 from coordinator.api.spec import json_response
-from coordinator.extensions import db
-from coordinator.models import Contact, Country, Organisation, RegistrationState
-from coordinator.services.errors import NotFound
+from coordinator.services.organisations import contacts_of, organisations_for
 from coordinator.services.permissions import is_secretariat
 
 
@@ -24,18 +19,9 @@ def organisations(query: s.OrganisationQuery):
     state (filter with `state`)."""
     account = caller()
     secretariat = is_secretariat(account)
-    stmt = select(Organisation)
-    if secretariat:
-        if query.state:
-            stmt = stmt.where(Organisation.registration_state == query.state)
-    else:
-        stmt = stmt.where(Organisation.registration_state == RegistrationState.APPROVED)
-    if query.country:
-        stmt = stmt.where(Organisation.countries.any(Country.iso == query.country))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.options(selectinload(Organisation.countries))
-                              .order_by(Organisation.name, Organisation.id)
-                              .limit(query.limit).offset(query.offset))
+    found = organisations_for(account, state=query.state, country=query.country,
+                              limit=query.limit, offset=query.offset)
+    rows, total = found.rows, found.total
     return json_response(s.OrganisationPage(
         items=[organisation_out(o, private=secretariat) for o in rows], total=total,
         next_offset=next_offset(query.offset, query.limit, total)))
@@ -47,10 +33,7 @@ def organisations(query: s.OrganisationQuery):
 def contacts(organisation_id: int):
     """Personal data: for the secretariat only."""
     allowed(is_secretariat(required()))
-    if db.session.get(Organisation, organisation_id) is None:
-        raise NotFound(f"No organisation {organisation_id}.")
-    rows = db.session.scalars(select(Contact).where(Contact.organisation_id == organisation_id)
-                              .order_by(Contact.id))
+    rows = contacts_of(organisation_id)
     return json_response(s.ContactList(items=[s.ContactOut(
         id=c.id, name=c.name, email=c.email, language=c.language, zone=c.zone,
         active=c.active) for c in rows]))

@@ -15,6 +15,7 @@ from coordinator.extensions import db
 from coordinator.models import Committee, CommitteeMember, Contact, Country
 from coordinator.services.compliance import compliance_report
 from coordinator.services.permissions import is_secretariat
+from coordinator.services.public_pages import shown_representative
 
 
 @registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
@@ -46,15 +47,13 @@ def committees():
         .order_by(Committee.pillar, Committee.id))
     items = []
     for c in rows:
-        rep = c.representative
-        shown = rep is not None and rep.active and rep.organisation.registration_state == \
-            "approved"
+        rep = shown_representative(c)
         items.append(s.CommitteeOut(
             id=c.id, slug=c.slug, pillar=c.pillar, name_en=c.name_en,
             lead_countries=[x.iso for x in c.lead_countries],
             representative=s.RepresentativeOut(
                 name=rep.name if secretariat else None, organisation=rep.organisation.name,
-                website=rep.organisation.website) if shown else None))
+                website=rep.organisation.website) if rep is not None else None))
     return json_response(s.CommitteeList(items=items), headers={"ETag": tag})
 
 

@@ -350,6 +350,23 @@ class DecisionIn(Input):
     into: Id | None = Field(None, description="For merge: the suggestion to join.")
 
 
+class HoldIn(Input):
+    hold: bool = Field(description="true: proposers hear of every decision together, when "
+                       "the outcomes are released; false: each as soon as it is decided.")
+
+
+class OutcomesOut(BaseModel):
+    meeting_id: int
+    hold: bool
+    held: int = Field(description="Decided topics whose outcome is not yet announced.")
+    released: int = Field(0, description="Outcomes this request announced.")
+
+
+class PlacementIn(Input):
+    meeting_id: Id | None = Field(None, description="One of the committee's briefings "
+                                  "ahead; without it, the next.")
+
+
 class ProposalOut(BaseModel):
     id: int
     committee: str

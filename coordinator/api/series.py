@@ -4,47 +4,37 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import func, select
-
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, api_actor, caller, required
 from coordinator.api.out import deadlines_out, moved_because, next_offset, series_out
 from coordinator.api.spec import json_response
-from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
+from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
-from coordinator.models import Committee, Country, Participant, ParticipantRole, Series
+from coordinator.models import ParticipantRole, Series
 from coordinator.services import permissions
-from coordinator.services.clashes import clashes_for
-from coordinator.services.errors import NotFound
+from coordinator.services.clashes import PreviewRow, preview_with_clashes
 from coordinator.services.participants import add_participant, remove_participant
-from coordinator.services.series import SeriesInput, preview, schedule_series
-
-DRY_RUN_MONTHS = 24
+from coordinator.services.series import SeriesInput, schedule_series
+from coordinator.services.series_reads import (
+    find_series,
+    participant_in,
+    participants_of,
+    series_page,
+)
 
 
 def _series(series_id: int) -> Series:
-    found = db.session.get(Series, series_id)
-    if found is None:
-        raise NotFound(f"No series {series_id}.")
-    return found
+    return find_series(series_id)
 
 
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
                     query=s.SeriesQuery, response=s.SeriesPage)
 def series_list(query: s.SeriesQuery):
     account = caller()
-    stmt = select(Series)
-    if query.country:
-        stmt = stmt.where(Series.country.has(Country.iso == query.country))
-    if query.committee:
-        stmt = stmt.where(Series.committee.has(Committee.slug == query.committee))
-    if query.kind:
-        stmt = stmt.where(Series.kind == query.kind)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(stmt.order_by(Series.id).limit(query.limit)
-                              .offset(query.offset))
+    found = series_page(country=query.country, committee=query.committee, kind=query.kind,
+                        limit=query.limit, offset=query.offset)
+    rows, total = found.rows, found.total
     return json_response(s.SeriesPage(items=[series_out(
         x, private=permissions.can_manage_series(account, x)) for x in rows], total=total,
                                       next_offset=next_offset(query.offset, query.limit,
@@ -81,19 +71,23 @@ def series_create(body: s.SeriesIn):
                                 body.offsets.agenda_due, tuple(body.offsets.reminders)))
     now = utc_now()
     if body.dry_run:
-        planned = preview(db.session, data, now=now, horizon_months=DRY_RUN_MONTHS)
-        found = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=account)
-        return json_response(s.DryRunOut(meetings=[s.PlannedOut(
-            start=p.start_utc, end=p.end_utc, zone=p.zone_name,
-            shifted_from=p.shift.original if p.shift else None,
-            holiday=p.shift.holiday if p.shift else None,
-            moved_because=moved_because(p.shift.original, p.shift.holiday) if p.shift else None,
-            deadlines=deadlines_out(deadlines_for(p.start, data.offsets)),
-            clashes=[s.ClashOut(source=c.source, title=c.title, start=c.start, end=c.end)
-                     for c in clash]) for p, clash in zip(planned, found, strict=True)]))
+        return json_response(s.DryRunOut(meetings=[
+            _planned_out(row) for row in preview_with_clashes(data, now=now, account=account)]))
     created = schedule_series(data, now=now, actor=api_actor(account))
     return json_response(series_out(created, private=True), 201,
                          headers={"Location": f"/api/v1/series/{created.id}"})
+
+
+def _planned_out(row: PreviewRow) -> s.PlannedOut:
+    p = row.meeting
+    return s.PlannedOut(
+        start=p.start_utc, end=p.end_utc, zone=p.zone_name,
+        shifted_from=p.shift.original if p.shift else None,
+        holiday=p.shift.holiday if p.shift else None,
+        moved_because=moved_because(p.shift.original, p.shift.holiday) if p.shift else None,
+        deadlines=deadlines_out(row.deadlines),
+        clashes=[s.ClashOut(source=c.source, title=c.title, start=c.start, end=c.end)
+                 for c in row.clashes])
 
 
 @registry.operation(bp, "GET", "/series/{series_id}/participants",
@@ -101,8 +95,7 @@ def series_create(body: s.SeriesIn):
                     tag="participants", response=s.ParticipantList, token=True)
 def participants(series_id: int):
     allowed(permissions.can_manage_series(required(), _series(series_id)))
-    rows = db.session.scalars(select(Participant).where(Participant.series_id == series_id)
-                              .order_by(Participant.id))
+    rows = participants_of(series_id)
     return json_response(s.ParticipantList(items=[s.ParticipantOut(
         id=p.id, organisation_id=p.organisation_id, contact_id=p.contact_id,
         role=p.role.value) for p in rows]))
@@ -130,8 +123,6 @@ def participant_remove(series_id: int, participant_id: int):
     """Their invitations to future meetings are cancelled (METHOD:CANCEL)."""
     account = required()
     allowed(permissions.can_manage_series(account, _series(series_id)))
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.series_id != series_id:
-        raise NotFound(f"No participant {participant_id} in series {series_id}.")
+    participant_in(series_id, participant_id)
     remove_participant(participant_id, now=utc_now(), actor=api_actor(account))
     return json_response(None, 204)

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import required
 from coordinator.api.out import next_offset
 from coordinator.api.spec import json_response
-from coordinator.extensions import db
-from coordinator.models import OutboxMessage
 from coordinator.services import outbox
 
 
 @registry.operation(bp, "GET", "/outbox", summary="Mail status in the account's scope",
                     tag="status", query=s.OutboxQuery, response=s.OutboxOut, token=True)
 def outbox_status(query: s.OutboxQuery):
-    visible = outbox.visible_messages(required())
-    counts = outbox.counts(visible)
-    if query.state:
-        visible = visible.where(OutboxMessage.state == query.state)
-    total = db.session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    rows = db.session.scalars(visible.order_by(OutboxMessage.created_at.desc(),
-                                               OutboxMessage.id.desc())
-                              .limit(query.limit).offset(query.offset))
+    found = outbox.outbox_page(required(), state=query.state, limit=query.limit,
+                               offset=query.offset)
+    counts, rows, total = found.counts, found.rows, found.total
     return json_response(s.OutboxOut(counts=counts, items=[s.OutboxItemOut(
         id=m.id, kind=m.kind, recipient=m.recipient, subject=m.subject,
         state=m.state.value, attempts=m.attempts, last_error=m.last_error,

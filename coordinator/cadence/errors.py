@@ -30,8 +30,10 @@ def _plain(value: Any) -> Any:
     return isoformat() if callable(isoformat) else value
 
 
-class InvalidInput(ValueError):
-    """Input refused before anything is written; the web layer answers 422, the CLI exits 2."""
+class Refusal(Exception):
+    """What every refusal shares: an English template, its parameters, and the sentence
+    in the reader's language. Each door maps the kind of refusal to its answer (see
+    `status_of`), so a refusal reads and counts the same through pages, API and CLI."""
 
     field: str | None = None
     # Set once by the application (coordinator.i18n): translates a template into the
@@ -48,7 +50,7 @@ class InvalidInput(ValueError):
     @property
     def message(self) -> str:
         """The refusal in the reader's language (English outside a request)."""
-        translate = InvalidInput.translator
+        translate = Refusal.translator
         if translate is not None:
             return translate(self.template, self.params)
         return english(self.template, self.params)
@@ -56,6 +58,10 @@ class InvalidInput(ValueError):
     @property
     def english(self) -> str:
         return english(self.template, self.params)
+
+
+class InvalidInput(Refusal, ValueError):
+    """Input refused before anything is written: 422 on pages and in the API, exit 2."""
 
 
 class InvalidRule(InvalidInput):

@@ -1,15 +1,24 @@
-"""Building one RFC 5322 message from a pair of templates, in the recipient's language."""
+"""Building one RFC 5322 message from a pair of templates, in the recipient's language.
+
+A message's templates are `emails/<name>.txt` and `emails/<name>.html`. The text template
+extends `emails/_layout.txt` and holds the Subject in `{% block subject %}` (rendered alone,
+in the recipient's language, as Indico's email templates do); the HTML one extends
+`emails/_layout.html`. Each message is one function in its domain's messages module
+(`coordinator/messages/`), which calls `compose` here with its kind, key and template.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +26,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from coordinator.calendar.ics import clean_text
+from coordinator.mail.kinds import MailKind
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,50 @@ class Sender:
 
     name: str
     email: str | None
+
+
+NO_SENDER = Sender("", None)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who a message is for and what it is about, besides the message itself."""
+
+    key: str
+    kind: MailKind
+    recipient: str
+    language: str
+    meeting_id: int | None = None
+    contact_id: int | None = None
+    account_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a message function returns and the outbox stores: the envelope and the mail."""
+
+    envelope: Envelope
+    message: EmailMessage
+
+
+KeyPart = str | int | date | Enum | None
+
+
+def outbox_key(*parts: KeyPart, **named: KeyPart) -> str:
+    """The idempotency key: `kind:part:...:name:value:...`, instants in ISO 8601.
+
+    A notification that can be sent again for a new state (a moved meeting, a corrected
+    answer) names that version (`seq`, the state and its instant), so each version has a
+    key of its own while a retried transaction still stores one row.
+    """
+    def text(value: KeyPart) -> str:
+        if isinstance(value, date):  # datetime too
+            return value.isoformat()
+        if isinstance(value, Enum):
+            return str(value.value)
+        return str(value)
+    return ":".join([text(p) for p in parts]
+                    + [f"{name}:{text(value)}" for name, value in named.items()])
 
 
 def message_id(key: str) -> str:
@@ -52,30 +106,50 @@ def _address(name: str, email: str) -> Address:
     return Address(display_name=one_line(name), username=local, domain=domain)
 
 
+def subject_of(template: str, values: Mapping[str, Any]) -> str:
+    """The `subject` block of `emails/<template>.txt`, rendered alone with these values."""
+    name = f"emails/{template}.txt"
+    source = current_app.jinja_env.get_template(name)
+    block = source.blocks.get("subject")
+    if block is None:
+        raise LookupError(f"{name} has no {{% block subject %}}")
+    context = dict(values)
+    current_app.update_template_context(context)
+    return one_line("".join(block(source.new_context(context))))
+
+
+def render(template: str, recipient: Recipient, sender: Sender,
+           context: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML of a message, in the recipient's language."""
+    with force_locale(recipient.language):
+        values = {"recipient": recipient, "sender": sender, **context}
+        subject = subject_of(template, values)
+        text = render_template(f"emails/{template}.txt", **values)
+        html = render_template(f"emails/{template}.html", subject=subject, **values)
+    return subject, text, html
+
+
 def build_message(
     *,
     key: str,
     template: str,
-    subject: str,
     recipient: Recipient,
     sender: Sender,
     now: datetime,
-    context: dict[str, Any],
+    context: Mapping[str, Any],
     calendar: tuple[bytes, str] | None = None,
 ) -> EmailMessage:
-    """Text and HTML from `emails/<template>.txt|.html`, plus an iMIP part when given.
+    """Subject, text and HTML from `emails/<template>.txt|.html`, plus an iMIP part when
+    given.
 
     `calendar` is (ICS bytes, METHOD); RFC 6047 wants the part as
     `text/calendar; method=...; charset=utf-8`, and Gmail only removes a cancelled event
     when `method=` is there.
     """
-    with force_locale(recipient.language):
-        values = {"recipient": recipient, "sender": sender, **context}
-        text = render_template(f"emails/{template}.txt", **values)
-        html = render_template(f"emails/{template}.html", subject=subject, **values)
+    subject, text, html = render(template, recipient, sender, context)
     service = current_app.config["MAIL_DEFAULT_SENDER"]
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = one_line(subject)
+    message["Subject"] = subject
     message["From"] = _address(f"{sender.name} (via coordinator)" if sender.name
                                else "coordinator", service)
     if sender.email:
@@ -93,6 +167,17 @@ def build_message(
     # Last: set_content and add_alternative move Content-* headers into the parts.
     message["Content-Language"] = recipient.language
     return message
+
+
+def compose(kind: MailKind, key: str, template: str, *, recipient: Recipient, now: datetime,
+            context: Mapping[str, Any], sender: Sender = NO_SENDER,
+            calendar: tuple[bytes, str] | None = None, meeting_id: int | None = None,
+            contact_id: int | None = None, account_id: int | None = None) -> Outgoing:
+    """One message to one recipient, with the envelope the outbox files it under."""
+    message = build_message(key=key, template=template, recipient=recipient, sender=sender,
+                            now=now, context=context, calendar=calendar)
+    return Outgoing(Envelope(key, kind, recipient.email, recipient.language, meeting_id,
+                             contact_id, account_id), message)
 
 
 _QUOTED_METHOD = re.compile(r'(Content-Type: text/calendar;[^\r\n]*method=)"(\w+)"')

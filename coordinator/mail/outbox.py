@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coordinator.extensions import DbSession
-from coordinator.mail.compose import serialise
+from coordinator.mail.compose import Envelope, Outgoing, serialise
+from coordinator.mail.kinds import MailKind
 from coordinator.models import OutboxMessage, OutboxState
 
-
-@dataclass(frozen=True)
-class Envelope:
-    """Who a message is for and what it is about, besides the message itself."""
-
-    key: str
-    kind: str
-    recipient: str
-    language: str
-    meeting_id: int | None = None
-    contact_id: int | None = None
-    account_id: int | None = None
+__all__ = ["Envelope", "Outgoing", "already_queued", "enqueue", "stranger_may_trigger"]
 
 
-def enqueue(session: DbSession, envelope: Envelope, message: EmailMessage, now: datetime) -> bool:
+def enqueue(session: DbSession, outgoing: Outgoing, now: datetime) -> bool:
     """Store the message unless its key is already there; True when a row was added.
 
     INSERT ... ON CONFLICT DO NOTHING, so two transactions racing on the same key store
     one row and neither fails.
     """
+    envelope, message = outgoing.envelope, outgoing.message
     values = {
-        "key": envelope.key, "kind": envelope.kind, "recipient": envelope.recipient,
+        "key": envelope.key, "kind": str(envelope.kind), "recipient": envelope.recipient,
         "language": envelope.language, "subject": str(message["Subject"])[:400],
         "message_id": str(message["Message-ID"]), "body": serialise(message),
         "meeting_id": envelope.meeting_id, "contact_id": envelope.contact_id,
@@ -55,13 +44,14 @@ STRANGER_GAP = timedelta(minutes=15)
 STRANGER_DAILY = 4
 
 
-def stranger_may_trigger(session: DbSession, recipient: str, kind: str, now: datetime) -> bool:
+def stranger_may_trigger(session: DbSession, recipient: str, kind: MailKind,
+                         now: datetime) -> bool:
     """Whether another such message may go to `recipient` now (the page answers the same
     either way, so a refusal tells the asker nothing)."""
     count, last = session.execute(
         select(func.count(OutboxMessage.id), func.max(OutboxMessage.created_at)).where(
             OutboxMessage.recipient == recipient,  # as stored: the account's or contact's
-            OutboxMessage.kind == kind,
+            OutboxMessage.kind == str(kind),
             OutboxMessage.created_at > now - timedelta(days=1))).one()
     return count < STRANGER_DAILY and (last is None or last <= now - STRANGER_GAP)
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.extensions import db
 from coordinator.i18n import supported_language
-from coordinator.links import BadLink, absolute_url, sign_timed, unsign_timed
-from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
+from coordinator.links import PersonalLink, row
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import Outgoing, enqueue, stranger_may_trigger
+from coordinator.messages.accounts import password_link_message
 from coordinator.models import Account, ApiToken, Committee, Country, Role
 from coordinator.models.people import checked_email
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 MIN_PASSWORD = 12
@@ -40,23 +40,21 @@ def _epoch(account: Account) -> int:
     return int(account.password_changed_at.timestamp()) if account.password_changed_at else 0
 
 
+# The link that sets a password once: bound to the account and its password epoch, so it
+# counts as replaced once any password is set; a reset link lives shorter than a first-time
+# set-up link. A new one is asked for by address.
+PASSWORD_LINK: PersonalLink[Account] = PersonalLink(
+    "password", "/password/{token}", {"a": int, "e": int, "s": bool},
+    bind=lambda payload: row(Account, payload["a"]),
+    max_age=lambda payload: SETUP_LINK_SECONDS if payload["s"] else RESET_LINK_SECONDS,
+    version=("e", _epoch),
+    gone=lambda account, now: None if account.active else "inactive",
+    ask="auth.forgot")
+
+
 def password_link(account: Account, *, setup: bool) -> str:
     """A mailed link that sets the password once: it dies when the password changes."""
-    token = sign_timed("password", {"a": account.id, "e": _epoch(account), "s": setup})
-    return absolute_url(f"/password/{token}")
-
-
-def account_for_link(token: str) -> Account:
-    """The account a password link is for, or BadLink (forged, expired, or already used)."""
-    payload = unsign_timed("password", token, SETUP_LINK_SECONDS)
-    account = db.session.get(Account, payload.get("a")) if isinstance(payload.get("a"), int) \
-        else None
-    if account is None or not account.active or payload.get("e") != _epoch(account):
-        raise BadLink("used or unknown")
-    if not payload.get("s"):
-        # A reset link has a shorter life than a first-time set-up link.
-        unsign_timed("password", token, RESET_LINK_SECONDS)
-    return account
+    return PASSWORD_LINK.url({"a": account.id, "e": _epoch(account), "s": setup})
 
 
 def check_password_strength(password: str, email: str) -> None:
@@ -71,9 +69,9 @@ def check_password_strength(password: str, email: str) -> None:
                            field="password")
 
 
-def set_password(token: str, password: str, *, now: datetime) -> Account:
+def set_password(account: Account, password: str, *, now: datetime) -> Account:
+    """Set the password of the account a verified password link is for."""
     ensure_aware(now, "now")
-    account = account_for_link(token)
     check_password_strength(password, account.email)
     with unit_of_work(actor_for(account), now) as unit:
         account.password_hash = _hasher.hash(password)
@@ -128,27 +126,15 @@ def end_sessions(account_id: int, *, now: datetime, actor: Actor) -> None:
         unit.record("account.log_out", "account", account.id)
 
 
-def _compose_password_link(account: Account, now: datetime, *, setup: bool
-                           ) -> tuple[str, EmailMessage]:
-    language = supported_language(account.language)
-    recipient = Recipient(account.name, account.email, language, account.zone)
-    with force_locale(language):
-        subject = (gettext("Your coordinator account: choose a password") if setup
-                   else gettext("Reset your password"))
-    key = f"password:{account.id}:{_epoch(account)}:at:{now.isoformat()}"
+def _compose_password_link(account: Account, now: datetime, *, setup: bool) -> Outgoing:
     hours = (SETUP_LINK_SECONDS if setup else RESET_LINK_SECONDS) // 3600
-    return key, build_message(
-        key=key, template="password_link", subject=subject, recipient=recipient,
-        sender=Sender("", None), now=now,
-        context={"account": account, "link": password_link(account, setup=setup),
-                 "setup": setup, "hours": hours, "login": absolute_url("/login")})
+    return password_link_message(account, password_link(account, setup=setup), setup=setup,
+                                 hours=hours, epoch=_epoch(account), now=now)
 
 
 def _mail_password_link(unit: Unit, account: Account, *, setup: bool) -> bool:
-    key, message = _compose_password_link(account, unit.now, setup=setup)
-    return enqueue(unit.session, Envelope(key, "password-link", account.email,
-                                          supported_language(account.language),
-                                          account_id=account.id), message, unit.now)
+    return enqueue(unit.session, _compose_password_link(account, unit.now, setup=setup),
+                   unit.now)
 
 
 def request_password_reset(email: str, *, now: datetime) -> bool:
@@ -167,7 +153,8 @@ def request_password_reset(email: str, *, now: datetime) -> bool:
             _compose_password_link(stand_in, now, setup=False)
             unit.record("account.reset_requested", "account", None)
             return False
-        queued = (stranger_may_trigger(unit.session, account.email, "password-link", now)
+        queued = (stranger_may_trigger(unit.session, account.email, MailKind.PASSWORD_LINK,
+                                       now)
                   and _mail_password_link(unit, account, setup=False))
         unit.record("account.reset_requested", "account", account.id, mailed=queued)
     return queued
@@ -223,7 +210,7 @@ def set_active(account_id: int, active: bool, *, now: datetime, actor: Actor) ->
     with unit_of_work(actor, now) as unit:
         account = unit.session.get(Account, account_id)
         if account is None:
-            raise NotFound(f"No account {account_id}.")
+            raise NotFound(N_("No account %(id)s."), id=account_id)
         if account.id == actor.account_id and not active:
             raise Conflict(gettext("You cannot close your own account."), field="active")
         account.active = active
@@ -238,3 +225,8 @@ def set_active(account_id: int, active: bool, *, now: datetime, actor: Actor) ->
         unit.record("account.active", "account", account.id, active=active,
                     tokens_revoked=revoked)
     return account
+
+
+def all_accounts() -> list[Account]:
+    """Every account, by role and name (the secretariat's list)."""
+    return list(db.session.scalars(select(Account).order_by(Account.role, Account.name)))

@@ -18,7 +18,7 @@ from coordinator.models import (
     MeetingStatus,
 )
 from coordinator.services import invitations
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE, MAX_PRESENTER = 200, 200
@@ -27,7 +27,7 @@ MAX_TITLE, MAX_PRESENTER = 200, 200
 def _meeting(unit: Unit, meeting_id: int) -> Meeting:
     meeting = unit.lock_meeting(meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("This meeting is cancelled.")
     return meeting
@@ -96,7 +96,7 @@ def update_item(item_id: int, *, now: datetime, actor: Actor, title: str,
     with unit_of_work(actor, now) as unit:
         item = unit.session.get(AgendaItem, item_id)
         if item is None:
-            raise NotFound(f"No agenda item {item_id}.")
+            raise NotFound(N_("No agenda item %(id)s."), id=item_id)
         item.kind = _check_item(title, presenter, duration, language, kind)
         item.title, item.presenter = title.strip(), (presenter or "").strip() or None
         item.duration_minutes, item.language, item.updated_at = duration, language, now
@@ -109,7 +109,7 @@ def remove_item(item_id: int, *, now: datetime, actor: Actor) -> None:
     with unit_of_work(actor, now) as unit:
         item = unit.session.get(AgendaItem, item_id)
         if item is None:
-            raise NotFound(f"No agenda item {item_id}.")
+            raise NotFound(N_("No agenda item %(id)s."), id=item_id)
         meeting = _meeting(unit, item.meeting_id)
         unit.session.delete(item)
         unit.session.flush()
@@ -123,7 +123,7 @@ def move_item(item_id: int, position: int, *, now: datetime, actor: Actor) -> No
     with unit_of_work(actor, now) as unit:
         item = unit.session.get(AgendaItem, item_id)
         if item is None:
-            raise NotFound(f"No agenda item {item_id}.")
+            raise NotFound(N_("No agenda item %(id)s."), id=item_id)
         meeting = _meeting(unit, item.meeting_id)
         items = [i for i in _items(unit, meeting) if i.id != item.id]
         position = max(1, min(position, len(items) + 1))

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.models import Account, ApiToken
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 PREFIX = "coord_"
@@ -55,7 +55,7 @@ def revoke_token(token_id: int, account_id: int, *, now: datetime, actor: Actor)
     with unit_of_work(actor, now) as unit:
         row = unit.session.get(ApiToken, token_id)
         if row is None or row.account_id != account_id:
-            raise NotFound(f"No token {token_id}.")
+            raise NotFound(N_("No token %(id)s."), id=token_id)
         if row.revoked_at is None:
             row.revoked_at = now
             unit.record("api_token.revoke", "api_token", row.id)

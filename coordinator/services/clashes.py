@@ -4,11 +4,14 @@ the same people, for clash warnings when scheduling."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
 
 from coordinator.cadence.clashes import Busy, overlapping
+from coordinator.cadence.deadlines import Deadlines, deadlines_for
+from coordinator.cadence.schedule import PlannedMeeting
 from coordinator.extensions import db
 from coordinator.models import (
     Account,
@@ -19,8 +22,10 @@ from coordinator.models import (
     Series,
 )
 from coordinator.present import series_title
+from coordinator.services.series import SeriesInput, preview
 
 MAX_MEETINGS = 5000
+PREVIEW_MONTHS = 24  # how far ahead a preview looks
 
 
 def busy_for(account: Account, since: datetime, until: datetime, *,
@@ -65,3 +70,26 @@ def clashes_for(planned: Sequence[tuple[datetime, datetime]], *, account: Accoun
     until = max(end for _, end in planned)
     return overlapping(planned, busy_for(account, since, until, series_id=series_id,
                                          meeting_id=meeting_id))
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One meeting a series would get, its deadlines, and what it clashes with."""
+
+    meeting: PlannedMeeting
+    deadlines: Deadlines
+    clashes: list[Busy]
+
+
+def preview_with_clashes(data: SeriesInput, *, now: datetime, account: Account,
+                         series_id: int | None = None, horizon_months: int = PREVIEW_MONTHS,
+                         limit: int | None = None) -> list[PreviewRow]:
+    """The meetings a new series (or, with `series_id`, a changed rule) would give, without
+    writing anything, each with its deadlines and its clashes: watched calendars, the
+    account's other meetings and meetings of the organisations the series invites."""
+    planned = preview(db.session, data, now=now, horizon_months=horizon_months,
+                      new_series=series_id is None)[:limit]
+    found = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=account,
+                        series_id=series_id)
+    return [PreviewRow(p, deadlines_for(p.start, data.offsets), clash)
+            for p, clash in zip(planned, found, strict=True)]

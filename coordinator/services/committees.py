@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import ensure_aware
-from coordinator.i18n import supported_language
-from coordinator.links import absolute_url
-from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.outbox import enqueue
+from coordinator.messages.committees import representative_message
 from coordinator.models import (
     Account,
     Committee,
@@ -24,7 +22,7 @@ from coordinator.models import (
     Series,
 )
 from coordinator.services import invitations
-from coordinator.services.errors import Conflict, NotFound
+from coordinator.services.errors import N_, Conflict, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 
@@ -43,10 +41,10 @@ def designate_representative(committee_id: int, contact_id: int, *, now: datetim
         session = unit.session
         committee = session.get(Committee, committee_id)
         if committee is None:
-            raise NotFound(f"No committee {committee_id}.")
+            raise NotFound(N_("No committee %(id)s."), id=committee_id)
         contact = session.get(Contact, contact_id)
         if contact is None or not contact.active:
-            raise NotFound(f"No contact {contact_id}.")
+            raise NotFound(N_("No contact %(id)s."), id=contact_id)
         if contact.organisation.registration_state != RegistrationState.APPROVED:
             raise Conflict(gettext("Only a contact of an approved organisation can represent "
                                    "civil society."), field="contact")
@@ -86,17 +84,6 @@ def designate_representative(committee_id: int, contact_id: int, *, now: datetim
 
 def _introduce(unit: Unit, committee: Committee, contact: Contact) -> None:
     """Tell the representative who coordinates the committee and how to reach them."""
-    language = supported_language(contact.language)
     coordinators = committee_coordinators(unit, committee)
-    with force_locale(language):
-        subject = gettext("You represent civil society on the committee: %(name)s",
-                          name=committee.name_en)
-    key = f"representative:committee:{committee.id}:contact:{contact.id}:at:{unit.now.isoformat()}"
-    message = build_message(
-        key=key, template="representative", subject=subject,
-        recipient=Recipient(contact.name, contact.email, language, contact.zone),
-        sender=Sender("", None), now=unit.now,
-        context={"committee": committee, "contact": contact, "coordinators": coordinators,
-                 "directory": absolute_url("/committees/representatives")})
-    enqueue(unit.session, Envelope(key, "representative", contact.email, language,
-                                   contact_id=contact.id), message, unit.now)
+    enqueue(unit.session, representative_message(committee, contact, coordinators,
+                                                 now=unit.now), unit.now)

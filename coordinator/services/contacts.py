@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -23,3 +25,12 @@ def registered_contacts(address: str) -> list[Contact]:
         select(Contact).join(Contact.organisation)
         .where(Contact.email == email, Contact.active.is_(True),
                Organisation.registration_state == RegistrationState.APPROVED)))
+
+
+def no_longer_registered(contact: Contact, now: datetime) -> str | None:
+    """Why a contact's personal links (proposals, private feed) stop working: the contact
+    left, or the organisation is no longer approved. None while both hold."""
+    if not contact.active or \
+            contact.organisation.registration_state != RegistrationState.APPROVED:
+        return "inactive"
+    return None

@@ -11,8 +11,8 @@ from coordinator.cadence.compliance import AgendaState, PeriodState
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.extensions import db
 from coordinator.i18n import supported_language
-from coordinator.mail.messages import digest_message
-from coordinator.mail.outbox import Envelope, already_queued, enqueue
+from coordinator.mail.outbox import already_queued, enqueue
+from coordinator.messages.digest import digest_key, digest_message
 from coordinator.models import Account, Meeting, Role
 from coordinator.present import series_title
 from coordinator.services.compliance import compliance_report
@@ -54,14 +54,9 @@ def send_weekly_digest(*, now: datetime) -> int:
             hour=SEND_AFTER_HOUR, minute=0, second=0, microsecond=0)
         if local < monday:
             continue
-        year, week, _ = local.isocalendar()
-        key = f"digest:account:{account.id}:week:{year}-W{week:02d}"
-        if already_queued(db.session, key):
+        if already_queued(db.session, digest_key(account, now)):
             continue
         with unit_of_work(Actor.scheduler(), now) as unit:
             content = digest_content(now, supported_language(account.language))
-            message = digest_message(account, report=content, key=key, now=now)
-            queued += enqueue(unit.session, Envelope(key, "digest", account.email,
-                                                     account.language, account_id=account.id),
-                              message, now)
+            queued += enqueue(unit.session, digest_message(account, content, now=now), now)
     return queued

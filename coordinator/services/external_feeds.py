@@ -287,7 +287,7 @@ def remove_feed(feed_id: int, account_id: int, *, now: datetime, actor: Actor) -
 def _own_feed(feed_id: int, account_id: int) -> ExternalFeed:
     feed = db.session.get(ExternalFeed, feed_id)
     if feed is None or feed.account_id != account_id:
-        raise NotFound(f"No calendar {feed_id}.")
+        raise NotFound(N_("No calendar %(id)s."), id=feed_id)
     return feed
 
 
@@ -297,7 +297,7 @@ def refresh_feed(feed_id: int, *, now: datetime) -> ExternalFeed:
     ensure_aware(now, "now")
     feed = db.session.get(ExternalFeed, feed_id)
     if feed is None:
-        raise NotFound(f"No calendar {feed_id}.")
+        raise NotFound(N_("No calendar %(id)s."), id=feed_id)
     url, requested = feed.url, feed.refresh_requested_at
     db.session.rollback()  # hold no transaction open across the network
     config = current_app.config
@@ -312,7 +312,7 @@ def refresh_feed(feed_id: int, *, now: datetime) -> ExternalFeed:
     with unit_of_work(Actor.scheduler(), now):
         feed = db.session.get(ExternalFeed, feed_id)
         if feed is None:  # removed while it was being fetched
-            raise NotFound(f"No calendar {feed_id}.")
+            raise NotFound(N_("No calendar %(id)s."), id=feed_id)
         if error is None:
             feed.events = events
         feed.last_error, feed.fetched_at = error, now
@@ -361,3 +361,9 @@ def _refresh_safely(feed_id: int, done: set[int], *, now: datetime) -> None:
     except Exception:
         db.session.rollback()
         log.exception("calendar %s could not be refreshed", feed_id)
+
+
+def feeds_of(account_id: int) -> list[ExternalFeed]:
+    """The calendars an account watches, in the order they were added."""
+    return list(db.session.scalars(select(ExternalFeed).where(
+        ExternalFeed.account_id == account_id).order_by(ExternalFeed.id)))

@@ -5,21 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from flask_babel import force_locale, gettext
 from sqlalchemy import CursorResult, select, update
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
-from coordinator.i18n import supported_language
-from coordinator.links import absolute_url, sign_timed
-from coordinator.mail.compose import Recipient, Sender, build_message
-from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
+from coordinator.links import PersonalLink, row
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import enqueue, stranger_may_trigger
+from coordinator.messages.feed_tokens import feed_link_message
 from coordinator.models import Contact, FeedToken, Organisation
-from coordinator.services.contacts import registered_contacts
-from coordinator.services.errors import NotFound
+from coordinator.services.contacts import no_longer_registered, registered_contacts
+from coordinator.services.errors import N_, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 MANAGE_LINK_SECONDS = 7 * 86400
@@ -46,7 +46,7 @@ def rotate_feed_token(organisation_id: int, *, now: datetime, actor: Actor) -> s
     with unit_of_work(actor, now) as unit:
         organisation = unit.session.get(Organisation, organisation_id)
         if organisation is None:
-            raise NotFound(f"No organisation {organisation_id}.")
+            raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
         revoked = _revoke(organisation_id, now)
         token = secrets.token_urlsafe(32)
         unit.session.add(FeedToken(organisation=organisation, token_hash=token_hash(token),
@@ -72,9 +72,21 @@ def _revoke(organisation_id: int, now: datetime) -> int:
     return result.rowcount or 0
 
 
+def _manager(payload: Mapping[str, Any]) -> Contact | None:
+    contact = row(Contact, payload["c"])
+    return contact if contact is not None and contact.organisation_id == payload["o"] else None
+
+
+# The link to manage an organisation's private feed: bound to a contact of that
+# organisation, 7 days, working while the contact is registered; a new one is asked by
+# address on the calendars page.
+MANAGE_LINK: PersonalLink[Contact] = PersonalLink(
+    "feed-manage", "/feeds/private/manage/{token}", {"c": int, "o": int}, bind=_manager,
+    max_age=MANAGE_LINK_SECONDS, gone=no_longer_registered, ask="feeds.subscribe")
+
+
 def manage_link(contact: Contact) -> str:
-    token = sign_timed("feed-manage", {"c": contact.id, "o": contact.organisation_id})
-    return absolute_url(f"/feeds/private/manage/{token}")
+    return MANAGE_LINK.url({"c": contact.id, "o": contact.organisation_id})
 
 
 def request_feed_link(address: str, *, now: datetime) -> int:
@@ -85,20 +97,10 @@ def request_feed_link(address: str, *, now: datetime) -> int:
     queued = 0
     with unit_of_work(Actor("feed-link-request"), now) as unit:
         for contact in contacts:
-            if not stranger_may_trigger(unit.session, contact.email, "feed-link", now):
+            if not stranger_may_trigger(unit.session, contact.email, MailKind.FEED_LINK, now):
                 continue
-            language = supported_language(contact.language)
-            recipient = Recipient(contact.name, contact.email, language, contact.zone)
-            with force_locale(language):
-                subject = gettext("Your organisation's private calendar address")
-            key = f"feed-link:contact:{contact.id}:at:{now.isoformat()}"
-            message = build_message(
-                key=key, template="feed_link", subject=subject, recipient=recipient,
-                sender=Sender("", None), now=now,
-                context={"organisation": contact.organisation, "link": manage_link(contact),
-                         "days": MANAGE_LINK_SECONDS // 86400})
-            queued += enqueue(unit.session, Envelope(key, "feed-link", contact.email, language,
-                                                     contact_id=contact.id), message, now)
+            queued += enqueue(unit.session, feed_link_message(
+                contact, manage_link(contact), days=MANAGE_LINK_SECONDS // 86400, now=now), now)
         unit.record("feed_link.request", "contact", contacts[0].id if contacts else None,
                     matched=len(contacts))
     return queued

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.deadlines import deadlines_for
-from coordinator.mail.messages import (
+from coordinator.mail.outbox import enqueue
+from coordinator.messages.invitations import (
+    agenda_message,
     agenda_reminder_message,
+    cancellation_message,
     invitation_message,
     reminder_message,
 )
-from coordinator.mail.outbox import Envelope, enqueue
 from coordinator.models import (
     Answer,
     Contact,
@@ -103,24 +105,17 @@ def send_invitations(unit: Unit, meeting: Meeting) -> int:
 
 def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST",
                    changes: dict | None = None) -> None:
-    meeting = invitation.meeting
-    first = invitation.sent_sequence is None
-    verb = "cancel" if method == "CANCEL" else "invite"
-    key = (f"{verb}:meeting:{meeting.id}:contact:{invitation.contact_id}"
-           f":seq:{meeting.sequence}")
-    message = invitation_message(invitation, method=method, key=key, first=first, now=unit.now,
-                                 changes=changes)
-    if changes is not None:
-        kind = "agenda"
+    if method == "CANCEL":
+        outgoing = cancellation_message(invitation, now=unit.now)
+    elif changes is not None:
+        outgoing = agenda_message(invitation, changes, now=unit.now)
     else:
-        kind = "cancel" if method == "CANCEL" else ("invite" if first else "update")
-    enqueue(unit.session, Envelope(key, kind, invitation.contact.email,
-                                   invitation.contact.language, meeting.id,
-                                   invitation.contact_id), message, unit.now)
+        outgoing = invitation_message(invitation, now=unit.now)
+    enqueue(unit.session, outgoing, unit.now)
     if method == "CANCEL":
         invitation.cancelled = True
     else:
-        invitation.sent_sequence = meeting.sequence
+        invitation.sent_sequence = invitation.meeting.sequence
 
 
 AGENDA_REMINDER_DAYS = (3, 0)
@@ -151,11 +146,8 @@ def remind_coordinator(unit: Unit, meeting: Meeting, days: int) -> int:
     coordinator = meeting.series.coordinator
     if coordinator is None:
         return 0
-    key = f"agenda-reminder:meeting:{meeting.id}:days:{days}:seq:{meeting.sequence}"
-    message = agenda_reminder_message(coordinator, meeting, days=days, key=key, now=unit.now)
-    return enqueue(unit.session, Envelope(key, "agenda-reminder", coordinator.email,
-                                          coordinator.language, meeting.id,
-                                          account_id=coordinator.id), message, unit.now)
+    return enqueue(unit.session, agenda_reminder_message(coordinator, meeting, days=days,
+                                                         now=unit.now), unit.now)
 
 
 def meeting_created(unit: Unit, meeting: Meeting) -> int:
@@ -266,10 +258,6 @@ def act_on(unit: Unit, deadline: Deadline) -> int:
     for invitation in _invited(unit, meeting):
         if invitation.answer == Answer.DECLINED:
             continue
-        key = (f"reminder:meeting:{meeting.id}:contact:{invitation.contact_id}"
-               f":days:{deadline.offset_days}:seq:{meeting.sequence}")
-        message = reminder_message(invitation, days=deadline.offset_days, key=key, now=unit.now)
-        queued += enqueue(unit.session, Envelope(key, "reminder", invitation.contact.email,
-                                                 invitation.contact.language, meeting.id,
-                                                 invitation.contact_id), message, unit.now)
+        queued += enqueue(unit.session, reminder_message(
+            invitation, days=deadline.offset_days, now=unit.now), unit.now)
     return queued

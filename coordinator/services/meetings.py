@@ -8,7 +8,7 @@ from coordinator.cadence.recurrence import check_duration
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.models import Meeting, MeetingStatus
 from coordinator.services import invitations
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 MAX_REASON = 2000
@@ -17,7 +17,7 @@ MAX_REASON = 2000
 def _get_changeable(unit: Unit, meeting_id: int) -> Meeting:
     meeting = unit.lock_meeting(meeting_id)
     if meeting is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("This meeting is cancelled; schedule a new one instead.")
     if meeting.end_at <= unit.now:

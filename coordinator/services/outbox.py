@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext
@@ -11,7 +12,7 @@ from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.models import Account, Meeting, OutboxMessage, OutboxState
 from coordinator.services import permissions
-from coordinator.services.errors import Conflict, NotFound
+from coordinator.services.errors import N_, Conflict, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 
@@ -39,7 +40,7 @@ def resend(message_id: int, *, now: datetime, actor: Actor) -> OutboxMessage:
     with unit_of_work(actor, now) as unit:
         message = unit.session.get(OutboxMessage, message_id)
         if message is None:
-            raise NotFound(f"No message {message_id}.")
+            raise NotFound(N_("No message %(id)s."), id=message_id)
         if message.state != OutboxState.FAILED:
             raise Conflict(gettext("Only a failed message can be sent again."), field="state")
         previous = message.last_error
@@ -50,3 +51,31 @@ def resend(message_id: int, *, now: datetime, actor: Actor) -> OutboxMessage:
         unit.record("outbox.resend", "outbox", message.id, previous_error=previous)
     return message
 
+
+
+@dataclass
+class OutboxPage:
+    """One page of the outbox in an account's scope, with the counts by state."""
+
+    counts: dict[str, int]
+    rows: list[OutboxMessage]
+    total: int  # rows in the chosen state (all states when none is chosen)
+
+
+def outbox_page(account: Account, *, state: str | None, limit: int, offset: int
+                ) -> OutboxPage:
+    """Newest first; an unknown state shows every state (a filter from the address bar)."""
+    visible = visible_messages(account)
+    by_state = counts(visible)
+    if state in by_state:
+        visible = visible.where(OutboxMessage.state == state)
+    total = by_state[state] if state in by_state else sum(by_state.values())
+    rows = db.session.scalars(visible.order_by(OutboxMessage.created_at.desc(),
+                                               OutboxMessage.id.desc())
+                              .limit(limit).offset(offset)).all()
+    return OutboxPage(counts=by_state, rows=list(rows), total=total)
+
+
+def can_see_message(account: Account, message_id: int) -> bool:
+    return db.session.scalar(visible_messages(account).where(
+        OutboxMessage.id == message_id).with_only_columns(OutboxMessage.id)) is not None

@@ -7,6 +7,8 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlalchemy import select
 
+from coordinator.cadence.errors import N_
+from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import ensure_aware
 from coordinator.models import (
     Contact,
@@ -22,13 +24,38 @@ from coordinator.services import invitations
 from coordinator.services.errors import Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
+# Everyone may be invited; coordinators' meetings also have CSO observers (recommendation
+# 8), and committee briefings the committee's CSO representative (recommendation 4).
+ROLES: dict[SeriesKind, tuple[ParticipantRole, ...]] = {
+    kind: (ParticipantRole.INVITED,) for kind in SeriesKind}
+ROLES[SeriesKind.COORDINATORS] = (ParticipantRole.INVITED, ParticipantRole.OBSERVER)
+ROLES[SeriesKind.COMMITTEE] = (ParticipantRole.INVITED, ParticipantRole.REPRESENTATIVE)
+
+
+def roles_for(kind: SeriesKind) -> tuple[ParticipantRole, ...]:
+    """The roles a participant may have in a series of this kind."""
+    return ROLES[SeriesKind(kind)]
+
+
+def _role(value: str | ParticipantRole | None, kind: SeriesKind) -> ParticipantRole:
+    """The role named by a door's input, if this kind of series has it."""
+    try:
+        role = ParticipantRole(value or ParticipantRole.INVITED)
+    except ValueError:
+        role = None
+    if role is None or role not in roles_for(kind):
+        raise InvalidInput(N_("This role does not exist for this kind of meeting."),
+                           field="role")
+    return role
+
 
 def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None,
                     meeting_id: int | None = None, organisation_id: int | None = None,
                     contact_id: int | None = None,
-                    role: ParticipantRole = ParticipantRole.INVITED) -> Participant:
-    """Invite to every meeting of a series (or to one meeting); those already in their
-    invitation window are invited at once, in the same transaction."""
+                    role: ParticipantRole | str = ParticipantRole.INVITED) -> Participant:
+    """Invite to every meeting of a series (or to one meeting), in a role its kind has;
+    those already in their invitation window are invited at once, in the same
+    transaction."""
     ensure_aware(now, "now")
     if (series_id is None) == (meeting_id is None):
         raise InvalidInput(gettext("Invite to a series or to one meeting, not both."),
@@ -40,20 +67,22 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
         session = unit.session
         target_series = session.get(Series, series_id) if series_id is not None else None
         target_meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-        if target_series is None and target_meeting is None:
-            raise NotFound("No such series or meeting.")
+        owner = target_meeting.series if target_meeting is not None else target_series
+        if owner is None:
+            raise NotFound(N_("No such series or meeting."))
+        role = _role(role, owner.kind)
         organisation = contact = None
         if organisation_id is not None:
             organisation = session.get(Organisation, organisation_id)
             if organisation is None:
-                raise NotFound(f"No organisation {organisation_id}.")
+                raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
             if organisation.registration_state != RegistrationState.APPROVED:
                 raise Conflict(gettext("Only organisations whose registration was approved "
                                        "can be invited."), field="organisation")
         else:
             contact = session.get(Contact, contact_id)
             if contact is None:
-                raise NotFound(f"No contact {contact_id}.")
+                raise NotFound(N_("No contact %(id)s."), id=contact_id)
         duplicate = session.scalar(select(Participant.id).where(
             Participant.series_id == series_id, Participant.meeting_id == meeting_id,
             Participant.organisation_id == organisation_id,
@@ -87,7 +116,7 @@ def remove_participant(participant_id: int, *, now: datetime, actor: Actor) -> i
         session = unit.session
         participant = session.get(Participant, participant_id)
         if participant is None:
-            raise NotFound(f"No participant {participant_id}.")
+            raise NotFound(N_("No participant %(id)s."), id=participant_id)
         details = {"series": participant.series_id, "meeting": participant.meeting_id,
                    "organisation": participant.organisation_id,
                    "contact": participant.contact_id, "role": participant.role.value}

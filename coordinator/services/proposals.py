@@ -7,19 +7,23 @@ coordinator answers, or puts a proposal on the next briefing's agenda in one ste
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.links import absolute_url, sign_timed
-from coordinator.mail.messages import contact_message
-from coordinator.mail.outbox import Envelope, enqueue, stranger_may_trigger
+from coordinator.links import PersonalLink, row
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import enqueue, stranger_may_trigger
+from coordinator.messages.proposals import proposal_link_message, proposal_status_message
 from coordinator.models import (
     Committee,
     Contact,
@@ -31,17 +35,29 @@ from coordinator.models import (
     Series,
 )
 from coordinator.services import agenda
-from coordinator.services.contacts import registered_contacts
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.contacts import no_longer_registered, registered_contacts
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 LINK_SECONDS = 30 * 86400
 MAX_TITLE, MAX_BODY, MAX_ANSWER = 200, 8000, 8000
 
 
+def _writer(payload: Mapping[str, Any]) -> tuple[Contact, Committee] | None:
+    contact, committee = row(Contact, payload["c"]), row(Committee, payload["m"])
+    return (contact, committee) if contact is not None and committee is not None else None
+
+
+# The link to write to a committee: bound to a contact and a committee, 30 days, working
+# while the contact is active in an approved organisation; a new one is asked by address.
+PROPOSE_LINK: PersonalLink[tuple[Contact, Committee]] = PersonalLink(
+    "propose", "/propose/{token}", {"c": int, "m": int}, bind=_writer,
+    max_age=LINK_SECONDS, gone=lambda writer, now: no_longer_registered(writer[0], now),
+    ask="proposals.ask")
+
+
 def proposal_link(contact: Contact, committee: Committee) -> str:
-    token = sign_timed("propose", {"c": contact.id, "m": committee.id})
-    return absolute_url(f"/propose/{token}")
+    return PROPOSE_LINK.url({"c": contact.id, "m": committee.id})
 
 
 def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -> int:
@@ -55,23 +71,12 @@ def request_proposal_link(address: str, committee_slug: str, *, now: datetime) -
     queued = 0
     with unit_of_work(Actor("proposal-link-request"), now) as unit:
         for contact in contacts:
-            if not stranger_may_trigger(unit.session, contact.email, "proposal-link", now):
+            if not stranger_may_trigger(unit.session, contact.email, MailKind.PROPOSAL_LINK,
+                                        now):
                 continue
-            key = f"propose-link:contact:{contact.id}:committee:{committee.id}:{now.isoformat()}"
-
-            def subject(c: Committee = committee) -> str:
-                return gettext("Your link to write to the committee: %(committee)s",
-                               committee=c.name_en)
-
-            def context(c: Contact = contact) -> dict[str, Any]:
-                return {"committee": committee, "link": proposal_link(c, committee), "days": 30}
-
-            message = contact_message(
-                contact, key=key, template="proposal_link", now=now,
-                subject=subject, context=context)
-            queued += enqueue(unit.session, Envelope(key, "proposal-link", contact.email,
-                                                     contact.language, contact_id=contact.id),
-                              message, now)
+            queued += enqueue(unit.session, proposal_link_message(
+                contact, committee, proposal_link(contact, committee),
+                days=LINK_SECONDS // 86400, now=now), now)
         unit.record("proposal_link.request", "committee", committee.id, matched=len(contacts))
     return queued
 
@@ -108,23 +113,14 @@ def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, ti
 
 
 def _tell(unit: Unit, proposal: Proposal) -> None:
-    # One message per change (its instant in the key): a corrected answer is mailed too,
-    # while a retried transaction still stores one row.
-    key = f"proposal:{proposal.id}:{proposal.state.value}:at:{proposal.updated_at.isoformat()}"
-    message = contact_message(
-        proposal.contact, key=key, template="proposal_status", now=unit.now,
-        subject=lambda: gettext("Your proposal: %(title)s", title=proposal.title),
-        context=lambda: {"proposal": proposal,
-                         "link": proposal_link(proposal.contact, proposal.committee)})
-    enqueue(unit.session, Envelope(key, "proposal-status", proposal.contact.email,
-                                   proposal.contact.language, contact_id=proposal.contact_id),
-            message, unit.now)
+    enqueue(unit.session, proposal_status_message(
+        proposal, proposal_link(proposal.contact, proposal.committee), now=unit.now), unit.now)
 
 
 def _proposal(unit: Unit, proposal_id: int) -> Proposal:
     proposal = unit.session.get(Proposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"No proposal {proposal_id}.")
+        raise NotFound(N_("No proposal %(id)s."), id=proposal_id)
     return proposal
 
 
@@ -139,7 +135,8 @@ def consider_proposal(proposal_id: int, *, now: datetime, actor: Actor) -> Propo
 
 def answer_proposal(proposal_id: int, answer: str, *, now: datetime, actor: Actor) -> Proposal:
     if not (answer or "").strip() or len(answer) > MAX_ANSWER:
-        raise InvalidInput(f"Write an answer of up to {MAX_ANSWER} characters.", field="answer")
+        raise InvalidInput(gettext("Write an answer of up to %(n)s characters.", n=MAX_ANSWER),
+                           field="answer")
     with unit_of_work(actor, now) as unit:
         proposal = _proposal(unit, proposal_id)
         proposal.state, proposal.answer = ProposalState.ANSWERED, answer.strip()
@@ -149,23 +146,40 @@ def answer_proposal(proposal_id: int, answer: str, *, now: datetime, actor: Acto
     return proposal
 
 
+def _briefings(committee_id: int, now: datetime) -> Select[Meeting]:
+    return (select(Meeting).join(Meeting.series)
+            .where(Series.committee_id == committee_id, Series.kind == SeriesKind.COMMITTEE,
+                   Meeting.status == MeetingStatus.SCHEDULED, Meeting.start_at > now)
+            .order_by(Meeting.start_at, Meeting.id))
+
+
 def next_briefing(unit: Unit, committee_id: int, now: datetime) -> Meeting | None:
-    return unit.session.scalars(
-        select(Meeting).join(Meeting.series)
-        .where(Series.committee_id == committee_id, Series.kind == SeriesKind.COMMITTEE,
-               Meeting.status == MeetingStatus.SCHEDULED, Meeting.start_at > now)
-        .order_by(Meeting.start_at)).first()
+    return unit.session.scalars(_briefings(committee_id, now)).first()
 
 
-def add_proposal_to_agenda(proposal_id: int, *, now: datetime, actor: Actor) -> Proposal:
-    """One step: the proposal becomes an item of the committee's next briefing."""
+def upcoming_briefings(committee_id: int, now: datetime, limit: int = 12) -> list[Meeting]:
+    """The committee's briefings ahead, soonest first: where a proposal may be put."""
+    return list(db.session.scalars(_briefings(committee_id, now).limit(limit)))
+
+
+def add_proposal_to_agenda(proposal_id: int, *, now: datetime, actor: Actor,
+                           meeting_id: int | None = None) -> Proposal:
+    """One step: the proposal becomes an item of one of the committee's briefings ahead
+    (by default the next)."""
     with unit_of_work(actor, now) as unit:
         proposal = _proposal(unit, proposal_id)
         if proposal.state == ProposalState.ON_AGENDA:
-            raise Conflict("This proposal is already on an agenda.")
-        meeting = next_briefing(unit, proposal.committee_id, now)
-        if meeting is None:
-            raise Conflict("The committee has no briefing scheduled.")
+            raise Conflict(gettext("This proposal is already on an agenda."))
+        if meeting_id is None:
+            meeting = next_briefing(unit, proposal.committee_id, now)
+            if meeting is None:
+                raise Conflict(gettext("The committee has no briefing scheduled."))
+        else:
+            meeting = unit.session.scalars(_briefings(proposal.committee_id, now).where(
+                Meeting.id == meeting_id)).first()
+            if meeting is None:
+                raise InvalidInput(gettext("Choose one of the committee's briefings ahead."),
+                                   field="meeting")
         agenda.add_item_in(unit, meeting, kind=ItemKind.CSO_PROPOSAL.value,
                            title=proposal.title,
                            presenter=agenda.proposer_presenter(proposal.contact,
@@ -189,3 +203,37 @@ def public_summary(committee: Committee) -> dict[str, object]:
     return {"counts": counts,
             "settled": [p for p in proposals
                         if p.state in (ProposalState.ANSWERED, ProposalState.ON_AGENDA)]}
+
+
+def proposals_to(committee_id: int, *, limit: int | None = None,
+                 offset: int = 0) -> tuple[list[Proposal], int]:
+    """A committee's proposals, oldest first (a page of them), and how many there are."""
+    query = select(Proposal).where(Proposal.committee_id == committee_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.options(
+        selectinload(Proposal.contact).selectinload(Contact.organisation))
+        .order_by(Proposal.created_at, Proposal.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+@dataclass(frozen=True)
+class CommitteeProposals:
+    """A committee's proposals for its coordinator, and the briefings they may go to."""
+
+    committee: Committee
+    proposals: list[Proposal]
+    briefings: list[Meeting]
+
+
+def proposals_for_coordinators(committees: list[Committee],
+                               now: datetime) -> list[CommitteeProposals]:
+    """Each committee's proposals, newest first, with its briefings ahead."""
+    return [CommitteeProposals(c, proposals_to(c.id)[0][::-1], upcoming_briefings(c.id, now))
+            for c in committees]
+
+
+def own_proposals(contact: Contact, committee: Committee) -> list[Proposal]:
+    """What this contact wrote to this committee, newest first (their link's page)."""
+    return list(db.session.scalars(select(Proposal).where(
+        Proposal.contact_id == contact.id, Proposal.committee_id == committee.id)
+        .order_by(Proposal.created_at.desc())))

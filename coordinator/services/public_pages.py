@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,12 +19,14 @@ from coordinator.models import (
     Contact,
     Country,
     Meeting,
-    Organisation,
     RegistrationState,
     Series,
+    Suggestion,
 )
 from coordinator.present import country_name
 from coordinator.services.compliance import compliance_report
+from coordinator.services.errors import N_, NotFound
+from coordinator.services.reference import all_countries, committees_in_order
 
 # The Declaration was signed in June 2022; nothing to track before. Two years ahead is as
 # far as series are materialised and as far as anyone plans.
@@ -150,18 +152,65 @@ def committee_directory() -> list[CommitteeListing]:
         .options(joinedload(Committee.representative).joinedload(Contact.organisation),
                  selectinload(Committee.members).joinedload(CommitteeMember.country))
     ).unique().all()
-    listings = []
-    for committee in committees:
-        contact: Contact | None = committee.representative
-        # Shown only while the person is active and their organisation approved; the page
-        # names the organisation alone, as its registration agreed (never the person's
-        # name or address).
-        if contact is not None and not _public(contact.organisation, contact):
-            contact = None
-        leads = sorted(committee.lead_countries, key=country_name)
-        listings.append(CommitteeListing(committee, contact, leads))
-    return listings
+    # The page names the representative's organisation alone, as its registration agreed
+    # (never the person's name or address).
+    return [CommitteeListing(committee, shown_representative(committee),
+                             sorted(committee.lead_countries, key=country_name))
+            for committee in committees]
 
 
-def _public(organisation: Organisation, contact: Contact) -> bool:
-    return contact.active and organisation.registration_state == RegistrationState.APPROVED
+def shown_representative(committee: Committee) -> Contact | None:
+    """The committee's CSO representative as others may see them (the public directory,
+    the API): only while the person is active and their organisation approved."""
+    contact = committee.representative
+    if contact is None or not contact.active:
+        return None
+    if contact.organisation.registration_state != RegistrationState.APPROVED:
+        return None
+    return contact
+
+
+@dataclass
+class Upcoming:
+    """The home page: the next meetings, filtered, and the filters' choices."""
+
+    meetings: list[Meeting]
+    countries: list[Country]
+    committees: list[Committee]
+
+
+def upcoming_meetings(now: datetime, *, country: str = "", committee: str = "",
+                      kind: str = "", limit: int = 200) -> Upcoming:
+    """Meetings not yet over and within about a year, by start; unknown filters match
+    nothing rather than fail (a filter comes straight from the address bar)."""
+    query = (
+        select(Meeting)
+        .join(Meeting.series)
+        .where(Meeting.end_at >= now, Meeting.start_at < now + timedelta(days=400))
+        .options(joinedload(Meeting.series).joinedload(Series.country),
+                 joinedload(Meeting.series).joinedload(Series.committee))
+        .order_by(Meeting.start_at)
+    )
+    if country:
+        query = query.join(Series.country).where(Country.iso == country)
+    if committee:
+        query = query.join(Series.committee).where(Committee.slug == committee)
+    if kind in {k.value for k in SeriesKind}:
+        query = query.where(Series.kind == kind)
+    return Upcoming(
+        meetings=list(db.session.scalars(query.limit(limit))),
+        countries=sorted(all_countries(), key=country_name),
+        committees=committees_in_order())
+
+
+def public_meeting(meeting_id: int) -> tuple[Meeting, list[Suggestion]]:
+    """A meeting and its announced outcomes (released ones only; whether the proposer is
+    named is the template's business, by each suggestion's consent)."""
+    found = db.session.get(Meeting, meeting_id) if 0 < meeting_id < 2**31 else None
+    if found is None:
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
+    outcomes = db.session.scalars(
+        select(Suggestion).where(Suggestion.meeting_id == found.id,
+                                 Suggestion.released_at.is_not(None))
+        .order_by(Suggestion.decided_at, Suggestion.id)).all()
+    return found, list(outcomes)

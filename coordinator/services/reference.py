@@ -12,7 +12,9 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from coordinator.extensions import db
 from coordinator.models import Committee, CommitteeMember, CommitteeRole, Country
+from coordinator.services.errors import N_, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 
@@ -61,3 +63,34 @@ def seed_reference(*, now: datetime, actor: Actor | None = None) -> tuple[int, i
             unit.record("reference.seed", "reference", None, countries=added_countries,
                         committees=added_committees)
     return added_countries, added_committees
+
+
+def committee_by_slug(slug: str) -> Committee:
+    """The committee a door names by its slug (e.g. labor-mobility)."""
+    committee = db.session.scalar(select(Committee).where(Committee.slug == slug))
+    if committee is None:
+        raise NotFound(N_("No committee %(id)s."), id=slug)
+    return committee
+
+
+def committees_in_order() -> list[Committee]:
+    """Every committee, by pillar."""
+    return list(db.session.scalars(select(Committee).order_by(Committee.pillar, Committee.id)))
+
+
+def all_countries() -> list[Country]:
+    """Every country, by ISO code (doors sort by the name in the reader's language)."""
+    return list(db.session.scalars(select(Country).order_by(Country.iso)))
+
+
+def find_country(iso: str) -> Country | None:
+    """The country of a two-letter code, any case; None for anything else."""
+    if len(iso) != 2:
+        return None
+    return db.session.scalar(select(Country).where(Country.iso == iso.upper()))
+
+
+def find_committee(slug: str) -> Committee | None:
+    if len(slug) > 80:
+        return None
+    return db.session.scalar(select(Committee).where(Committee.slug == slug))

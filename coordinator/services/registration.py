@@ -13,17 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.links import BadLink, absolute_url, sign_timed, unsign_timed
-from coordinator.mail.compose import Sender
-from coordinator.mail.messages import contact_message
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.links import PersonalLink, Renewal, row
+from coordinator.mail.outbox import enqueue
+from coordinator.messages.registration import (
+    Occasion,
+    registration_confirm_message,
+    registration_decision_message,
+)
 from coordinator.models import (
     Contact,
     Country,
@@ -34,16 +36,14 @@ from coordinator.models import (
     Scope,
 )
 from coordinator.models.people import checked_email
-from coordinator.present import country_name
 from coordinator.services.addresses import web_address
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 LINK_SECONDS = 7 * 86400
 # A genuine but expired confirmation link may still ask for a fresh one this long.
 RENEW_SECONDS = 90 * 86400
 MAX_NAME, MAX_DESCRIPTION, MAX_REASON, MAX_WEBSITE = 200, 2000, 2000, 300
-_PURPOSE = "registration"
 _PUBLIC = Actor("public-registration")
 
 SCOPE_LABELS = {
@@ -212,30 +212,31 @@ def check_application(data: Mapping[str, Any]) -> Application:
                        contact_language=language, zone=zone)
 
 
+def _applicant(payload: Mapping[str, Any]) -> Contact | None:
+    contact = row(Contact, payload["c"])
+    return contact if contact is not None and contact.organisation_id == payload["o"] else None
+
+
+# The link that confirms an applicant's address: bound to the contact, 7 days; a genuine
+# expired one may ask for a fresh one for 90 days. Its page only shows; a button confirms.
+CONFIRMATION_LINK: PersonalLink[Contact] = PersonalLink(
+    "registration", "/register/confirm/{token}", {"o": int, "c": int}, bind=_applicant,
+    max_age=LINK_SECONDS, renewal=Renewal("registration.renew", max_age=RENEW_SECONDS))
+
+
 def confirmation_link(contact: Contact) -> str:
-    token = sign_timed(_PURPOSE, {"o": contact.organisation_id, "c": contact.id})
-    return absolute_url(f"/register/confirm/{token}")
+    return CONFIRMATION_LINK.url({"o": contact.organisation_id, "c": contact.id})
 
 
-def _mail_confirmation(unit: Unit, contact: Contact, key: str, *, known: bool) -> bool:
+def _mail_confirmation(unit: Unit, contact: Contact, occasion: Occasion) -> bool:
     """The link to confirm the address; for an address already registered, a note instead
     (with a fresh link while that organisation's address is still unconfirmed)."""
     organisation = contact.organisation
     pending = organisation.registration_state == RegistrationState.PENDING
-    message = contact_message(
-        contact, key=key, template="registration_confirm", now=unit.now,
-        subject=lambda: (gettext("Confirm the registration of %(name)s", name=organisation.name)
-                         if pending else gettext("Your organisation is already registered")),
-        context=lambda: {
-            "organisation": organisation, "contact": contact, "known": known,
-            "pending": pending, "state": STATE_LABELS[organisation.registration_state],
-            "link": confirmation_link(contact) if pending else None,
-            "days": LINK_SECONDS // 86400,
-            "countries": [country_name(c) for c in organisation.countries],
-            "criteria": absolute_url("/register")})
-    return enqueue(unit.session, Envelope(key, "registration-confirm", contact.email,
-                                          contact.language, contact_id=contact.id),
-                   message, unit.now)
+    return enqueue(unit.session, registration_confirm_message(
+        contact, occasion=occasion, state=STATE_LABELS[organisation.registration_state],
+        link=confirmation_link(contact) if pending else None, days=LINK_SECONDS // 86400,
+        now=unit.now), unit.now)
 
 
 def _contact_at(address: str) -> Contact | None:
@@ -260,8 +261,7 @@ def register_organisation(data: Mapping[str, Any], *, now: datetime) -> Organisa
         known = _contact_at(application.email)
         if known is not None:
             # One note a day at most: the form must not become a way to flood a mailbox.
-            key = f"registration-known:contact:{known.id}:{now.date().isoformat()}"
-            _mail_confirmation(unit, known, key, known=True)
+            _mail_confirmation(unit, known, "known")
             unit.record("organisation.register_known", "organisation", known.organisation_id,
                         contact=known.id)
             return None
@@ -277,37 +277,17 @@ def register_organisation(data: Mapping[str, Any], *, now: datetime) -> Organisa
         organisation.contacts.append(contact)
         unit.session.add(organisation)
         unit.session.flush()
-        key = f"registration-confirm:organisation:{organisation.id}:contact:{contact.id}"
-        _mail_confirmation(unit, contact, key, known=False)
+        _mail_confirmation(unit, contact, "new")
         unit.record("organisation.register", "organisation", organisation.id,
                     contact=contact.id, scope=application.scope.value,
                     countries=[c.iso for c in application.countries])
     return organisation
 
 
-def _linked_contact(token: str, max_age: int) -> Contact:
-    """The contact a confirmation link was mailed to; BadLink (or ExpiredLink) otherwise."""
-    payload = unsign_timed(_PURPOSE, token, max_age)
-    organisation_id, contact_id = payload.get("o"), payload.get("c")
-    if not isinstance(organisation_id, int) or not isinstance(contact_id, int) \
-            or not 0 < contact_id < 2**31:
-        raise BadLink("unexpected payload")
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.organisation_id != organisation_id:
-        raise BadLink("unknown organisation")
-    return contact
-
-
-def organisation_to_confirm(token: str) -> Organisation:
-    """The organisation a confirmation link is for, changing nothing (the link's page asks
-    for a press of a button: mail scanners open links, only people press buttons)."""
-    return _linked_contact(token, LINK_SECONDS).organisation
-
-
-def confirm_registration(token: str, *, now: datetime) -> Organisation:
-    """Mark the address confirmed; a second visit of the link changes nothing."""
+def confirm_registration(contact: Contact, *, now: datetime) -> Organisation:
+    """Mark the address confirmed (the POST of the link's button: mail scanners open
+    links, only people press buttons); a second visit of the link changes nothing."""
     ensure_aware(now, "now")
-    contact = _linked_contact(token, LINK_SECONDS)
     with unit_of_work(Actor(f"contact:{contact.email}"), now) as unit:
         organisation = unit.session.get(Organisation, contact.organisation_id,
                                         with_for_update=True, populate_existing=True)
@@ -320,25 +300,16 @@ def confirm_registration(token: str, *, now: datetime) -> Organisation:
     return organisation
 
 
-def renew_confirmation(token: str, *, now: datetime) -> Organisation:
+def renew_confirmation(contact: Contact, *, now: datetime) -> Organisation:
     """Mail a fresh link for a genuine expired one, at most once a day, while unconfirmed."""
     ensure_aware(now, "now")
-    contact = _linked_contact(token, RENEW_SECONDS)
     organisation = contact.organisation
     if organisation.registration_state == RegistrationState.PENDING:
         with unit_of_work(Actor(f"contact:{contact.email}"), now) as unit:
-            key = (f"registration-confirm:organisation:{organisation.id}:contact:{contact.id}"
-                   f":renew:{now.date().isoformat()}")
-            if _mail_confirmation(unit, contact, key, known=False):
+            if _mail_confirmation(unit, contact, "renew"):
                 unit.record("organisation.confirmation_renewed", "organisation",
                             organisation.id, contact=contact.id)
     return organisation
-
-
-def _secretariat() -> Sender:
-    """Decisions come from the secretariat; replies go to its address when one is set."""
-    return Sender(current_app.config.get("ORGANIZER_NAME") or "Secretariat",
-                  current_app.config.get("ORGANIZER_EMAIL"))
 
 
 def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now: datetime,
@@ -350,7 +321,7 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
                                         populate_existing=True) \
             if 0 < organisation_id < 2**31 else None
         if organisation is None:
-            raise NotFound(f"No organisation {organisation_id}.")
+            raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
         if organisation.registration_state != RegistrationState.VERIFIED:
             raise Conflict(gettext(
                 "Only a registration whose address is confirmed and that is not yet decided "
@@ -360,31 +331,8 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
         organisation.registration_reason = reason or None
         organisation.decided_at = now
         for contact in organisation.contacts:
-            if not contact.active:
-                continue
-            key = f"registration-decision:organisation:{organisation.id}:{state.value}:" \
-                  f"contact:{contact.id}:at:{now.isoformat()}"
-
-            def context(c: Contact = contact) -> dict[str, Any]:
-                return {
-                    "organisation": organisation, "contact": c,
-                    "approved": state == RegistrationState.APPROVED,
-                    "reason": organisation.registration_reason,
-                    "can_reply": bool(_secretariat().email),
-                    "criteria": absolute_url("/register")}
-
-            message = contact_message(
-                contact, key=key, template="registration_decision", now=now,
-                sender=_secretariat(),
-                subject=lambda: (gettext("Registration approved: %(name)s",
-                                         name=organisation.name)
-                                 if state == RegistrationState.APPROVED
-                                 else gettext("Registration declined: %(name)s",
-                                              name=organisation.name)),
-                context=context)
-            enqueue(unit.session, Envelope(key, "registration-decision", contact.email,
-                                           contact.language, contact_id=contact.id),
-                    message, now)
+            if contact.active:
+                enqueue(unit.session, registration_decision_message(contact, now=now), now)
         action = "approve" if state == RegistrationState.APPROVED else "decline"
         unit.record(f"organisation.{action}", "organisation", organisation.id,
                     reason=organisation.registration_reason)

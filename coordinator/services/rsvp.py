@@ -6,40 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
-from coordinator.links import BadLink, unsign
-from coordinator.models import Answer, Invitation, Meeting, MeetingStatus
-from coordinator.services.errors import InvalidInput, NotFound
+from coordinator.links import RSVP_LINK
+from coordinator.models import Answer, Invitation, Meeting
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, unit_of_work
 
 # Interpretation may be needed into more languages than the service's five.
 MAX_LANGUAGE_TAG = 8
-
-
-class LinkGone(Exception):
-    """A genuine link that no longer works: the meeting is over or cancelled, or it was
-    replaced by a newer link (410)."""
-
-
-def invitation_for(token: str, now: datetime) -> Invitation:
-    """The invitation behind a personal link; NotFound reveals nothing about why."""
-    try:
-        payload = unsign("rsvp", token)
-        invitation_id, version = int(payload["i"]), int(payload["v"])
-    except (BadLink, KeyError, TypeError, ValueError) as exc:
-        raise NotFound("This link is not valid.") from exc
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        raise NotFound("This link is not valid.")
-    if version != invitation.token_version or invitation.cancelled:
-        raise LinkGone("This link has been replaced or withdrawn.")
-    meeting = invitation.meeting
-    if meeting.status == MeetingStatus.CANCELLED or meeting.end_at <= now:
-        raise LinkGone("This meeting is over or cancelled.")
-    return invitation
 
 
 def _language(value: str | None, name: str) -> str | None:
@@ -51,7 +29,7 @@ def _language(value: str | None, name: str) -> str | None:
     return value
 
 
-def answer_invitation(token: str, *, answer: str, speaks: str | None,
+def answer_invitation(invitation: Invitation, *, answer: str, speaks: str | None,
                       interpretation_into: str | None, now: datetime) -> Invitation:
     """Record a participant's answer; answering again replaces the earlier answer."""
     ensure_aware(now, "now")
@@ -63,8 +41,9 @@ def answer_invitation(token: str, *, answer: str, speaks: str | None,
         raise InvalidInput("Choose yes, maybe or no.", field="answer")
     speaks_tag = _language(speaks, "speaks")
     into_tag = _language(interpretation_into, "interpretation")
+    if RSVP_LINK.gone(invitation, now) is not None:
+        raise Conflict(gettext("This meeting is over or cancelled."))
     with unit_of_work(Actor("rsvp-link"), now) as unit:
-        invitation = invitation_for(token, now)
         invitation.answer, invitation.answered_at = chosen, now
         invitation.speaks_language, invitation.interpretation_into = speaks_tag, into_tag
         unit.record("invitation.answer", "invitation", invitation.id, answer=chosen.value,
@@ -83,7 +62,7 @@ class RsvpSummary:
 def rsvp_summary(meeting_id: int) -> RsvpSummary:
     """What a coordinator needs to plan the room and the interpreters."""
     if db.session.get(Meeting, meeting_id) is None:
-        raise NotFound(f"No meeting {meeting_id}.")
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     rows = db.session.scalars(select(Invitation).where(
         Invitation.meeting_id == meeting_id, Invitation.cancelled.is_(False),
         Invitation.sent_sequence.is_not(None))).all()

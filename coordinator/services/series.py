@@ -335,7 +335,7 @@ def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Act
     with unit_of_work(actor, now) as unit:
         series = unit.session.get(Series, series_id)
         if series is None:
-            raise NotFound(f"No series {series_id}.")
+            raise NotFound(N_("No series %(id)s."), id=series_id)
         zone = get_zone(change.zone)
         if change.effective_from < now.astimezone(zone).date():
             raise Conflict(N_("A rule can only change from today on; past meetings stay as "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Literal
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -15,9 +16,13 @@ from sqlalchemy import func, select
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.links import BadLink, absolute_url, sign, unsign
-from coordinator.mail.messages import contact_message, organizer_of
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.links import PersonalLink, Renewal, invitation_cancelled, row
+from coordinator.mail.outbox import enqueue
+from coordinator.messages.suggestions import (
+    suggest_link_message,
+    suggestion_outcome_message,
+    suggestion_received_message,
+)
 from coordinator.models import (
     Invitation,
     ItemKind,
@@ -26,10 +31,9 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
-from coordinator.present import series_title
 from coordinator.services import agenda, invitations
 from coordinator.services.addresses import web_address
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.services.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_LINK, MAX_REASON = 200, 4000, 500, 2000
@@ -38,46 +42,43 @@ MAX_TITLE, MAX_DESCRIPTION, MAX_LINK, MAX_REASON = 200, 4000, 500, 2000
 MAX_TOPICS = 10
 
 
-class LinkProblem(Exception):
-    """Why a personal link does not work: 403 forged, 404 unknown, 410 no longer valid."""
-
-    def __init__(self, status: int, kind: str, invitation: Invitation | None = None) -> None:
-        super().__init__(kind)
-        self.status, self.kind, self.invitation = status, kind, invitation
-
-
-def suggest_link(invitation: Invitation) -> str:
-    token = sign("suggest", {"i": invitation.id, "v": invitation.suggest_version})
-    return absolute_url(f"/suggest/{token}")
-
-
-def status_link(suggestion: Suggestion) -> str:
-    return absolute_url(f"/suggestions/{sign('suggestion', {'s': suggestion.id})}")
-
-
 def window_open(meeting: Meeting, now: datetime) -> bool:
     d = meeting.deadlines
     return (meeting.status == MeetingStatus.SCHEDULED
             and d.suggestions_open <= now < d.suggestions_close)
 
 
-def invitation_for(token: str, now: datetime, *, writing: bool) -> Invitation:
-    """The invitation behind a topic link, or LinkProblem saying what is wrong."""
-    try:
-        payload = unsign("suggest", token)
-        invitation_id, version = int(payload["i"]), int(payload["v"])
-    except (BadLink, KeyError, TypeError, ValueError) as exc:
-        raise LinkProblem(403, "forged") from exc
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        raise LinkProblem(404, "unknown")
-    if invitation.cancelled or invitation.meeting.status == MeetingStatus.CANCELLED:
-        raise LinkProblem(410, "cancelled", invitation)
-    if version != invitation.suggest_version:
-        raise LinkProblem(410, "replaced", invitation)
-    if writing and not window_open(invitation.meeting, now):
-        raise LinkProblem(410, "closed", invitation)
-    return invitation
+# The topic link: bound to one invitation, revoked by a newer one (asking for a new link
+# bumps the version); it shows the page while the meeting stands and takes topics while
+# the window is open. It carries no time: the window is its lifetime.
+SUGGEST_LINK: PersonalLink[Invitation] = PersonalLink(
+    "suggest", "/suggest/{token}", {"i": int, "v": int},
+    bind=lambda payload: row(Invitation, payload["i"]),
+    version=("v", lambda invitation: invitation.suggest_version),
+    gone=invitation_cancelled,
+    closed=lambda invitation, now: None if window_open(invitation.meeting, now) else "closed",
+    renewal=Renewal("suggest.renew",
+                    offered=lambda invitation, now: window_open(invitation.meeting, now)))
+
+# A topic's status page, mailed with each answer: it shows the topic for as long as it
+# exists.
+STATUS_LINK: PersonalLink[Suggestion] = PersonalLink(
+    "suggestion", "/suggestions/{token}", {"s": int},
+    bind=lambda payload: row(Suggestion, payload["s"]))
+
+
+def suggest_link(invitation: Invitation) -> str:
+    return SUGGEST_LINK.url({"i": invitation.id, "v": invitation.suggest_version})
+
+
+def status_link(suggestion: Suggestion) -> str:
+    return STATUS_LINK.url({"s": suggestion.id})
+
+
+def _taking_topics(invitation: Invitation, now: datetime) -> None:
+    """The rule behind the link's door, for callers that hold an invitation directly."""
+    if invitation_cancelled(invitation, now) or not window_open(invitation.meeting, now):
+        raise Conflict(gettext("Suggestions for this meeting are closed."))
 
 
 def _check(title: str, description: str, link: str | None, language: str,
@@ -103,7 +104,7 @@ def _check(title: str, description: str, link: str | None, language: str,
     return title, description, link
 
 
-def submit_suggestion(token: str, *, form_key: str, title: str, description: str,
+def submit_suggestion(invitation: Invitation, *, form_key: str, title: str, description: str,
                       link: str | None, language: str, minutes: int, show_name: bool,
                       now: datetime) -> Suggestion:
     """Store a topic once per form (a resubmitted form returns the first one) and confirm it."""
@@ -111,7 +112,7 @@ def submit_suggestion(token: str, *, form_key: str, title: str, description: str
     if not form_key or len(form_key) > 64:
         raise InvalidInput(gettext("The form has expired; reload the page."), field="form")
     with unit_of_work(Actor("suggestion-link"), now) as unit:
-        invitation = invitation_for(token, now, writing=True)
+        _taking_topics(invitation, now)
         earlier = unit.session.scalars(select(Suggestion).where(
             Suggestion.contact_id == invitation.contact_id,
             Suggestion.form_key == form_key)).first()
@@ -142,17 +143,17 @@ def _own(unit: Unit, invitation: Invitation, suggestion_id: int) -> Suggestion:
     suggestion = unit.session.get(Suggestion, suggestion_id)
     if (suggestion is None or suggestion.contact_id != invitation.contact_id
             or suggestion.meeting_id != invitation.meeting_id):
-        raise NotFound("No such suggestion.")
+        raise NotFound(N_("No such suggestion."))
     if suggestion.state != SuggestionState.SUBMITTED:
         raise Conflict(gettext("This suggestion was withdrawn or already decided."))
     return suggestion
 
 
-def edit_suggestion(token: str, suggestion_id: int, *, title: str, description: str,
-                    link: str | None, language: str, minutes: int, show_name: bool,
-                    now: datetime) -> Suggestion:
+def edit_suggestion(invitation: Invitation, suggestion_id: int, *, title: str,
+                    description: str, link: str | None, language: str, minutes: int,
+                    show_name: bool, now: datetime) -> Suggestion:
     with unit_of_work(Actor("suggestion-link"), now) as unit:
-        invitation = invitation_for(token, now, writing=True)
+        _taking_topics(invitation, now)
         suggestion = _own(unit, invitation, suggestion_id)
         title, description, link = _check(title, description, link, language, minutes)
         suggestion.title, suggestion.description, suggestion.link = title, description, link
@@ -162,26 +163,19 @@ def edit_suggestion(token: str, suggestion_id: int, *, title: str, description: 
     return suggestion
 
 
-def withdraw_suggestion(token: str, suggestion_id: int, *, now: datetime) -> Suggestion:
+def withdraw_suggestion(invitation: Invitation, suggestion_id: int, *,
+                        now: datetime) -> Suggestion:
     with unit_of_work(Actor("suggestion-link"), now) as unit:
-        invitation = invitation_for(token, now, writing=True)
+        _taking_topics(invitation, now)
         suggestion = _own(unit, invitation, suggestion_id)
         suggestion.state, suggestion.updated_at = SuggestionState.WITHDRAWN, now
         unit.record("suggestion.withdraw", "suggestion", suggestion.id)
     return suggestion
 
 
-def renew_link(token: str, *, now: datetime) -> bool:
+def renew_link(invitation: Invitation, *, now: datetime) -> bool:
     """A new topic link by mail (the old one stops working), if the window is still open."""
-    try:
-        payload = unsign("suggest", token)
-        invitation_id = int(payload["i"])
-    except (BadLink, KeyError, TypeError, ValueError) as exc:
-        raise LinkProblem(403, "forged") from exc
     with unit_of_work(Actor("suggestion-link"), now) as unit:
-        invitation = unit.session.get(Invitation, invitation_id)
-        if invitation is None or invitation.cancelled:
-            raise LinkProblem(404, "unknown")
         if not window_open(invitation.meeting, now):
             return False
         invitation.suggest_version += 1
@@ -201,41 +195,14 @@ def send_links(unit: Unit, meeting: Meeting) -> int:
 
 def send_link(unit: Unit, invitation: Invitation) -> bool:
     """Mail this person their topic link (when the window opens, or on request)."""
-    meeting = invitation.meeting
-    key = (f"suggest:meeting:{meeting.id}:contact:{invitation.contact_id}"
-           f":v:{invitation.suggest_version}")
-    d = meeting.deadlines
-    message = contact_message(
-        invitation.contact, key=key, template="suggestions_open", now=unit.now,
-        sender=organizer_of(meeting),
-        subject=lambda: gettext("Suggest agenda topics: %(title)s",
-                                title=series_title(meeting.series)),
-        context=lambda: {"meeting": meeting, "title": series_title(meeting.series),
-                         "link": suggest_link(invitation), "close": d.suggestions_close,
-                         "zone": invitation.contact.zone})
-    return enqueue(unit.session, Envelope(key, "suggest-link", invitation.contact.email,
-                                          invitation.contact.language, meeting.id,
-                                          invitation.contact_id), message, unit.now)
+    return enqueue(unit.session, suggest_link_message(invitation, suggest_link(invitation),
+                                                      now=unit.now), unit.now)
 
 
-def _tell(unit: Unit, suggestion: Suggestion, what: str) -> None:
+def _tell(unit: Unit, suggestion: Suggestion, what: Literal["received", "outcome"]) -> None:
     """Mail the proposer: their topic was received, or its outcome."""
-    key = f"suggestion:{suggestion.id}:{what}"
-    meeting = suggestion.meeting
-    subjects = {
-        "received": lambda: gettext("We received your topic: %(topic)s",
-                                    topic=suggestion.title),
-        "outcome": lambda: gettext("Your topic: %(topic)s", topic=suggestion.title),
-    }
-    message = contact_message(
-        suggestion.contact, key=key, template=f"suggestion_{what}", now=unit.now,
-        sender=organizer_of(meeting), subject=subjects[what],
-        context=lambda: {"suggestion": suggestion, "meeting": meeting,
-                         "title": series_title(meeting.series),
-                         "status": status_link(suggestion)})
-    enqueue(unit.session, Envelope(key, f"suggestion-{what}", suggestion.contact.email,
-                                   suggestion.contact.language, meeting.id,
-                                   suggestion.contact_id), message, unit.now)
+    message = suggestion_received_message if what == "received" else suggestion_outcome_message
+    enqueue(unit.session, message(suggestion, status_link(suggestion), now=unit.now), unit.now)
 
 
 # --- moderation -------------------------------------------------------------------------
@@ -243,16 +210,18 @@ def _tell(unit: Unit, suggestion: Suggestion, what: str) -> None:
 def _pending(unit: Unit, suggestion_id: int) -> Suggestion:
     suggestion = unit.session.get(Suggestion, suggestion_id)
     if suggestion is None:
-        raise NotFound(f"No suggestion {suggestion_id}.")
+        raise NotFound(N_("No suggestion %(id)s."), id=suggestion_id)
     if suggestion.state != SuggestionState.SUBMITTED:
-        raise Conflict(f"Suggestion {suggestion_id} is {suggestion.state.value}, not pending.")
+        raise Conflict(gettext("Suggestion %(id)s is %(state)s, not pending.",
+                               id=suggestion_id, state=suggestion.state.value))
     return suggestion
 
 
 def _decide(unit: Unit, suggestion: Suggestion, state: SuggestionState,
             reason: str | None) -> None:
     if reason is not None and len(reason) > MAX_REASON:
-        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.", field="reason")
+        raise InvalidInput(gettext("The reason is longer than %(n)s characters.",
+                                   n=MAX_REASON), field="reason")
     suggestion.state, suggestion.reason = state, (reason or "").strip() or None
     suggestion.decided_at = suggestion.updated_at = unit.now
     if not suggestion.meeting.hold_outcomes:
@@ -285,7 +254,7 @@ def merge_suggestion(suggestion_id: int, into_id: int, *, now: datetime, actor: 
         target = unit.session.get(Suggestion, into_id)
         if target is None or target.meeting_id != suggestion.meeting_id or target.id == \
                 suggestion.id:
-            raise InvalidInput("Merge into another suggestion for the same meeting.",
+            raise InvalidInput(gettext("Merge into another suggestion for the same meeting."),
                                field="into")
         suggestion.merged_into_id = target.id
         _decide(unit, suggestion, SuggestionState.MERGED, reason)
@@ -303,7 +272,7 @@ def defer_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
                                   Meeting.status == MeetingStatus.SCHEDULED)
             .order_by(Meeting.start_at)).first()
         if following is None:
-            raise Conflict("The series has no later meeting to defer to.")
+            raise Conflict(gettext("The series has no later meeting to defer to."))
         suggestion.deferred_to = following
         unit.session.add(Suggestion(
             meeting=following, contact=suggestion.contact,
@@ -318,7 +287,8 @@ def defer_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
 def decline_suggestion(suggestion_id: int, *, reason: str, now: datetime,
                        actor: Actor) -> Suggestion:
     if not (reason or "").strip():
-        raise InvalidInput("Say why the topic is declined: the reason is sent and published.",
+        raise InvalidInput(gettext("Say why the topic is declined: the reason is sent and "
+                                   "published."),
                            field="reason")
     with unit_of_work(actor, now) as unit:
         suggestion = _pending(unit, suggestion_id)
@@ -329,6 +299,8 @@ def decline_suggestion(suggestion_id: int, *, reason: str, now: datetime,
 def release_outcomes(meeting_id: int, *, now: datetime, actor: Actor) -> int:
     """Announce every held outcome of a meeting at once (mails and the public page)."""
     with unit_of_work(actor, now) as unit:
+        if unit.lock_meeting(meeting_id) is None:
+            raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
         held = list(unit.session.scalars(select(Suggestion).where(
             Suggestion.meeting_id == meeting_id, Suggestion.decided_at.is_not(None),
             Suggestion.released_at.is_(None))))
@@ -341,3 +313,10 @@ def release_outcomes(meeting_id: int, *, now: datetime, actor: Actor) -> int:
 
 def new_form_key() -> str:
     return secrets.token_urlsafe(16)
+
+
+def own_suggestions(invitation: Invitation) -> list[Suggestion]:
+    """The topics this invitee sent for this meeting, oldest first (their link's page)."""
+    return list(db.session.scalars(select(Suggestion).where(
+        Suggestion.meeting_id == invitation.meeting_id,
+        Suggestion.contact_id == invitation.contact_id).order_by(Suggestion.created_at)))

@@ -13,9 +13,10 @@ from coordinator.cadence.zones import utc_now
 from coordinator.extensions import limiter, login_manager
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
-from coordinator.links import BadLink
+from coordinator.models import Account
 from coordinator.services import accounts
 from coordinator.services.errors import InvalidInput
+from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("auth", __name__)
 
@@ -85,11 +86,8 @@ def forgot():
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def choose(token: str):
-    try:
-        account = accounts.account_for_link(token)
-    except BadLink:
-        return render_template("auth/link_problem.html"), 410
+@personal_link(accounts.PASSWORD_LINK)
+def choose(account: Account, token: str):
     error = None
     if request.method == "POST":
         password = request.form.get("password", "")
@@ -97,11 +95,9 @@ def choose(token: str):
             error = gettext("The two passwords differ.")
         else:
             try:
-                account = accounts.set_password(token, password, now=utc_now())
+                account = accounts.set_password(account, password, now=utc_now())
             except InvalidInput as exc:
                 error = exc.message
-            except BadLink:
-                return render_template("auth/link_problem.html"), 410
             else:
                 login_user(account)
                 flash(gettext("Your password is saved."))

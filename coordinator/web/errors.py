@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coordinator.services.errors import Conflict, InvalidInput, NotFound
+from coordinator.services.errors import InvalidInput, Refusal, status_of
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +22,10 @@ def _page(status: int, message: str | None = None):
 def register(app: Flask) -> None:
     from coordinator.api import api_error
 
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):
-        return api_error(exc) or _page(404)
-
-    @app.errorhandler(Conflict)
-    def conflict(exc: Conflict):
-        return api_error(exc) or _page(409, exc.message)
-
-    @app.errorhandler(InvalidInput)
-    def invalid(exc: InvalidInput):
-        return api_error(exc) or _page(422, exc.message)
+    @app.errorhandler(Refusal)
+    def refused(exc: Refusal):
+        # A refusal no view caught: its own status (404, 409, 422) and its sentence.
+        return api_error(exc) or _page(status_of(exc), exc.message)
 
     @app.errorhandler(OverflowError)
     def out_of_range(exc: OverflowError):

@@ -23,7 +23,6 @@ from flask import (
     request,
 )
 from flask_babel import get_locale
-from sqlalchemy import select
 from werkzeug.http import http_date, parse_date, parse_etags
 
 from coordinator.cadence.zones import utc_now
@@ -41,18 +40,25 @@ from coordinator.calendar.feeds import (
 from coordinator.extensions import db, limiter
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
-from coordinator.links import BadLink, ExpiredLink, absolute_url, unsign_timed
-from coordinator.models import Committee, Contact, Country, Series
+from coordinator.links import absolute_url
+from coordinator.models import Contact, Series
 from coordinator.models.feeds import version_memo
 from coordinator.present import country_name
 from coordinator.services.feed_tokens import (
-    MANAGE_LINK_SECONDS,
+    MANAGE_LINK,
     organisation_for_token,
     revoke_feed_tokens,
     rotate_feed_token,
 )
+from coordinator.services.reference import (
+    all_countries,
+    committees_in_order,
+    find_committee,
+    find_country,
+)
 from coordinator.services.unit import Actor
 from coordinator.web.limits import per_link
+from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 MAX_QUERY = 200  # bytes of query string a feed accepts
@@ -220,9 +226,7 @@ def all_meetings():
 @bp.get("/country/<iso>.ics")
 def country(iso: str):
     def make(lang: str | None, dl: bool) -> Feed | None:
-        if len(iso) != 2:
-            return None
-        found = db.session.scalar(select(Country).where(Country.iso == iso.upper()))
+        found = find_country(iso)
         return country_feed(found, lang, dl) if found else None
     return _serve(make)
 
@@ -230,9 +234,7 @@ def country(iso: str):
 @bp.get("/committee/<slug>.ics")
 def committee(slug: str):
     def make(lang: str | None, dl: bool) -> Feed | None:
-        if len(slug) > 80:
-            return None
-        found = db.session.scalar(select(Committee).where(Committee.slug == slug))
+        found = find_committee(slug)
         return committee_feed(found, lang or "en", dl) if found else None
     return _serve(make)
 
@@ -276,11 +278,10 @@ def _subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
 def subscribe():
     language = str(get_locale() or "en")
     feeds = [_subscribe_links("/feeds/all.ics", all_feed(language, False).name, language)]
-    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
+    countries = sorted(all_countries(), key=country_name)
     country_links = [_subscribe_links(f"/feeds/country/{c.iso}.ics", country_name(c),
                                       language) for c in countries]
-    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
-                                                               Committee.id)).all()
+    committees = committees_in_order()
     committee_links = [_subscribe_links(f"/feeds/committee/{c.slug}.ics", c.name_en, language)
                        for c in committees]
     return render_template("feeds.html", feeds=feeds, countries=country_links,
@@ -297,16 +298,8 @@ def request_private():
 
 @bp.route("/private/manage/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;100/day", key_func=per_link, methods=["POST"])
-def manage_private(token: str):
-    try:
-        payload = unsign_timed("feed-manage", token, MANAGE_LINK_SECONDS)
-        contact = db.session.get(Contact, int(payload["c"]))
-    except ExpiredLink:
-        return render_template("link_problem.html", problem="expired"), 410
-    except (BadLink, KeyError, TypeError, ValueError):
-        contact = None
-    if contact is None or contact.organisation_id != payload.get("o"):
-        return render_template("link_problem.html", problem="invalid"), 404
+@personal_link(MANAGE_LINK)
+def manage_private(contact: Contact, token: str):
     organisation = contact.organisation
     new_feed = None
     revoked = False

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db, limiter
+from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
-from coordinator.links import BadLink, ExpiredLink, unsign_timed
-from coordinator.models import Committee, Contact, Proposal, RegistrationState
-from coordinator.services.errors import InvalidInput
+from coordinator.models import Committee, Contact
+from coordinator.services.errors import InvalidInput, status_of
 from coordinator.services.proposals import (
-    LINK_SECONDS,
     MAX_BODY,
     MAX_TITLE,
+    PROPOSE_LINK,
+    own_proposals,
     public_summary,
     submit_proposal,
 )
+from coordinator.services.reference import committees_in_order, find_committee
 from coordinator.services.suggestions import new_form_key
 from coordinator.web.limits import per_link
+from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("proposals", __name__)
 
@@ -29,8 +30,7 @@ bp = Blueprint("proposals", __name__)
 @bp.route("/proposals", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def ask():
-    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
-                                                               Committee.id)).all()
+    committees = committees_in_order()
     sent = False
     if request.method == "POST":
         ask_for_link(LinkKind.PROPOSAL, request.form.get("email") or "", now=utc_now(),
@@ -41,7 +41,7 @@ def ask():
 
 @bp.get("/committees/<slug>/proposals")
 def summary(slug: str):
-    committee = db.session.scalar(select(Committee).where(Committee.slug == slug[:80]))
+    committee = find_committee(slug)
     if committee is None:
         abort(404)
     return render_template("proposals_summary.html", committee=committee,
@@ -50,18 +50,9 @@ def summary(slug: str):
 
 @bp.route("/propose/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;100/day", key_func=per_link, methods=["POST"])
-def write(token: str):
-    try:
-        payload = unsign_timed("propose", token, LINK_SECONDS)
-        contact = db.session.get(Contact, int(payload["c"]))
-        committee = db.session.get(Committee, int(payload["m"]))
-    except ExpiredLink:
-        return render_template("link_problem.html", problem="expired"), 410
-    except (BadLink, KeyError, TypeError, ValueError):
-        return render_template("link_problem.html", problem="invalid"), 403
-    if contact is None or committee is None or not contact.active or \
-            contact.organisation.registration_state != RegistrationState.APPROVED:
-        return render_template("link_problem.html", problem="gone"), 410
+@personal_link(PROPOSE_LINK)
+def write(writer: tuple[Contact, Committee], token: str):
+    contact, committee = writer
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -72,10 +63,8 @@ def write(token: str):
                             show_name=request.form.get("show_name") == "yes", now=utc_now())
             return redirect(url_for("proposals.write", token=token, saved=1), code=303)
         except InvalidInput as exc:
-            error, status = exc.message, 422
-    mine = db.session.scalars(select(Proposal).where(
-        Proposal.contact_id == contact.id, Proposal.committee_id == committee.id)
-        .order_by(Proposal.created_at.desc())).all()
+            error, status = exc.message, status_of(exc)
+    mine = own_proposals(contact, committee)
     return render_template("propose.html", committee=committee, contact=contact, mine=mine,
                            error=error, form=request.form if error else {},
                            form_key=new_form_key(), languages=LANGUAGE_NAMES,

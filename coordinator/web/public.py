@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from babel import Locale
 from babel.dates import get_month_names
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale, gettext, lazy_gettext
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from coordinator.cadence.compliance import AgendaState, PeriodState
-from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.periods import Period
 from coordinator.cadence.zones import is_known_zone, utc_now
-from coordinator.extensions import db
-from coordinator.models import Committee, Country, Meeting, Series, Suggestion
+from coordinator.models import Committee, Country
 from coordinator.present import KIND_LABELS, country_name, series_title
 from coordinator.services.public_pages import (
     cadence_tracker,
     committee_directory,
+    public_meeting,
     tracked_years,
+    upcoming_meetings,
     zone_choices,
 )
 from coordinator.services.suggestions import window_open
@@ -67,30 +63,14 @@ def remember_zone(response: Response) -> Response:
 
 @bp.get("/")
 def home():
-    now = utc_now()
-    query = (
-        select(Meeting)
-        .join(Meeting.series)
-        .where(Meeting.end_at >= now, Meeting.start_at < now + timedelta(days=400))
-        .options(joinedload(Meeting.series).joinedload(Series.country),
-                 joinedload(Meeting.series).joinedload(Series.committee))
-        .order_by(Meeting.start_at)
-    )
     country = request.args.get("country", "")[:2].upper()
     committee = request.args.get("committee", "")[:80]
     kind = request.args.get("kind", "")[:32]
-    if country:
-        query = query.join(Series.country).where(Country.iso == country)
-    if committee:
-        query = query.join(Series.committee).where(Committee.slug == committee)
-    if kind in {k.value for k in SeriesKind}:
-        query = query.where(Series.kind == kind)
-    meetings = db.session.scalars(query.limit(PAGE_SIZE)).all()
-    countries = sorted(db.session.scalars(select(Country)).all(), key=country_name)
-    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
-                                                               Committee.id)).all()
+    found = upcoming_meetings(utc_now(), country=country, committee=committee, kind=kind,
+                              limit=PAGE_SIZE)
     return render_template(
-        "home.html", meetings=meetings, countries=countries, committees=committees,
+        "home.html", meetings=found.meetings, countries=found.countries,
+        committees=found.committees,
         selected={"country": country, "committee": committee, "kind": kind},
         kinds=KIND_LABELS, country_name=country_name, series_title=series_title,
         visitor_zone=visitor_zone(), zones=zone_choices(),
@@ -99,20 +79,12 @@ def home():
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = db.session.get(Meeting, meeting_id) if meeting_id < 2**31 else None
-    if found is None:
-        abort(404)
+    found, outcomes = public_meeting(meeting_id)
     now = utc_now()
-    # Outcomes are public once released; the proposer's organisation only with consent.
-    outcomes = db.session.scalars(
-        select(Suggestion).where(Suggestion.meeting_id == found.id,
-                                 Suggestion.released_at.is_not(None))
-        .order_by(Suggestion.decided_at, Suggestion.id)).all()
-    deadlines = found.deadlines
     return render_template("meeting.html", meeting=found, series_title=series_title,
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
                            window_open=window_open(found, now),
-                           window_ahead=now < deadlines.suggestions_open,
+                           window_ahead=now < found.deadlines.suggestions_open,
                            visitor_zone=visitor_zone(), zones=zone_choices())
 
 

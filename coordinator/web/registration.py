@@ -12,15 +12,15 @@ from typing import Any
 from babel.dates import get_timezone_location
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from sqlalchemy import select
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db, limiter
+from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES, supported_language
-from coordinator.links import BadLink, ExpiredLink
-from coordinator.models import Country, RegistrationState
+from coordinator.models import Contact, Country, RegistrationState
 from coordinator.present import country_name
+from coordinator.services.reference import all_countries
 from coordinator.services.registration import (
+    CONFIRMATION_LINK,
     FIELDS,
     KIND_LABELS,
     LED_BY_LABELS,
@@ -32,12 +32,12 @@ from coordinator.services.registration import (
     STATE_LABELS,
     RegistrationRefused,
     confirm_registration,
-    organisation_to_confirm,
     register_organisation,
     renew_confirmation,
     zones_of,
 )
 from coordinator.web.limits import per_link
+from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("registration", __name__)
 
@@ -58,7 +58,7 @@ def _city(zone: str) -> str:
 
 
 def _countries() -> list[tuple[Country, str]]:
-    named = [(c, country_name(c)) for c in db.session.scalars(select(Country))]
+    named = [(c, country_name(c)) for c in all_countries()]
     return sorted(named, key=lambda pair: _sort_key(pair[1]))
 
 
@@ -115,33 +115,26 @@ def sent():
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/day", key_func=per_link, methods=["POST"])
-def confirm(token: str):
+@personal_link(CONFIRMATION_LINK)
+def confirm(contact: Contact, token: str):
     """GET shows what is confirmed and a button; only the POST confirms (no change on GET:
     a mail scanner that opens the link confirms nothing)."""
-    try:
-        if request.method == "POST":
-            organisation = confirm_registration(token, now=utc_now())
-        else:
-            organisation = organisation_to_confirm(token)
-            if organisation.registration_state == RegistrationState.PENDING:
-                return render_template("registration/confirm.html",
-                                       organisation=organisation, token=token)
-    except ExpiredLink:
-        return render_template("registration/link_problem.html", problem="expired",
-                               token=token), 410
-    except BadLink:
-        return render_template("registration/link_problem.html", problem="invalid"), 404
+    if request.method == "POST":
+        organisation = confirm_registration(contact, now=utc_now())
+    else:
+        organisation = contact.organisation
+        if organisation.registration_state == RegistrationState.PENDING:
+            return render_template("registration/confirm.html",
+                                   organisation=organisation, token=token)
     return render_template("registration/confirmed.html", organisation=organisation,
                            state=STATE_LABELS[organisation.registration_state])
 
 
 @bp.post("/register/confirm/<token>/renew")
 @limiter.limit("3/hour", key_func=per_link)
-def renew(token: str):
-    try:
-        organisation = renew_confirmation(token, now=utc_now())
-    except BadLink:
-        return render_template("registration/link_problem.html", problem="invalid"), 404
+@personal_link(CONFIRMATION_LINK, renewing=True)
+def renew(contact: Contact, token: str):
+    organisation = renew_confirmation(contact, now=utc_now())
     if organisation.registration_state == RegistrationState.PENDING:
         return render_template("registration/sent.html", days=LINK_SECONDS // 86400,
                                renewed=True)

@@ -1,6 +1,7 @@
 """Answering an invitation through the personal link in the mail: no account needed.
 
-GET only shows the form (mail scanners follow links); the answer is a POST.
+GET only shows the form, with the answer chosen in the mail (?answer=) ticked: mail
+scanners follow links, so only the POST of its button records anything.
 """
 
 from __future__ import annotations
@@ -10,20 +11,19 @@ from flask import Blueprint, render_template, request
 from coordinator.cadence.zones import utc_now
 from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.links import RSVP_LINK
+from coordinator.models import Invitation
 from coordinator.present import series_title
-from coordinator.services.errors import InvalidInput, NotFound
-from coordinator.services.rsvp import (
-    LinkGone,
-    answer_invitation,
-    invitation_for,
-)
+from coordinator.services.errors import Conflict, InvalidInput
+from coordinator.services.rsvp import answer_invitation
 from coordinator.web.limits import per_link
+from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("rsvp", __name__, url_prefix="/rsvp")
 ANSWER_CHOICES = ("accepted", "tentative", "declined")
 
 
-def _page(token: str, invitation, status: int = 200, **extra):
+def _page(token: str, invitation: Invitation, status: int = 200, **extra):
     return render_template(
         "rsvp.html", token=token, invitation=invitation, meeting=invitation.meeting,
         title=series_title(invitation.meeting.series), languages=LANGUAGE_NAMES,
@@ -32,23 +32,17 @@ def _page(token: str, invitation, status: int = 200, **extra):
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @limiter.limit("30/minute;300/day", key_func=per_link, methods=["POST"])
-def answer(token: str):
-    now = utc_now()
-    try:
-        invitation = invitation_for(token, now)
-    except NotFound:
-        return render_template("link_problem.html", problem="invalid"), 404
-    except LinkGone:
-        return render_template("link_problem.html", problem="gone"), 410
+@personal_link(RSVP_LINK)
+def answer(invitation: Invitation, token: str):
     if request.method == "GET":
         chosen = request.args.get("answer", "")
         return _page(token, invitation,
                      chosen=chosen if chosen in ANSWER_CHOICES else invitation.answer.value)
     form = request.form
     try:
-        answer_invitation(token, answer=form.get("answer", ""), speaks=form.get("speaks"),
-                          interpretation_into=form.get("interpretation"), now=now)
-    except InvalidInput as exc:
+        answer_invitation(invitation, answer=form.get("answer", ""), speaks=form.get("speaks"),
+                          interpretation_into=form.get("interpretation"), now=utc_now())
+    except (InvalidInput, Conflict) as exc:
         return _page(token, invitation, status=422, chosen=form.get("answer", ""),
                      error=exc.message)
     return _page(token, invitation, chosen=form.get("answer"), saved=True)

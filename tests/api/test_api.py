@@ -6,7 +6,7 @@ import sqlalchemy as sa
 import time_machine
 
 from coordinator.extensions import db
-from coordinator.models import AuditEntry, Meeting, Series
+from coordinator.models import AuditEntry, Meeting, Participant, Series
 from coordinator.services.api_tokens import revoke_token
 from coordinator.services.unit import Actor
 from tests.api.conftest import NOW, bearer
@@ -191,3 +191,20 @@ def test_online_link_and_cache_tags_respect_who_and_which_language(world, client
     assert spanish.status_code == 200 and "Guatemala" in spanish.get_data(as_text=True)
     assert client.get("/api/v1/meetings/424242",
                       headers={"If-None-Match": "*"}).status_code == 404
+
+
+@frozen
+def test_api_refuses_a_representative_on_a_national_series_as_the_workspace_does(
+        world, client) -> None:
+    # Recommendation 4: a committee's CSO representative sits in its briefings; a national
+    # series has no such role (the API used to answer 201 here).
+    path = f"/api/v1/series/{world.series_id}/participants"
+    refused = client.post(path, json={"organisation_id": world.organisation_id,
+                                      "role": "representative"}, headers=bearer(world.guatemala))
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {"field": "role", "message": "This role does not exist for this kind of meeting."}]
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+    invited = client.post(path, json={"organisation_id": world.organisation_id},
+                          headers=bearer(world.guatemala))
+    assert invited.status_code == 201 and invited.get_json()["role"] == "invited"

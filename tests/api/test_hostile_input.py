@@ -36,6 +36,8 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "decide": {"decision": "decline", "reason": "no"},
     "answer": {"answer": "Thanks"},
     "participant_add": {"organisation_id": 1},
+    "put_on_agenda": {},
+    "outcomes_hold": {"hold": True},
 }
 
 

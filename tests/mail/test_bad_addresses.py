@@ -16,7 +16,8 @@ from coordinator.mail import dispatch as dispatching
 from coordinator.mail import transport
 from coordinator.mail.compose import message_id
 from coordinator.mail.dispatch import MAX_ATTEMPTS, claim, dispatch
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import Envelope, Outgoing, enqueue
 from coordinator.mail.transport import envelope_address
 from coordinator.models import OutboxMessage, OutboxState
 from tests.conftest import NOW, use_smtp
@@ -35,7 +36,7 @@ def queue(recipients: list[str]) -> None:
         message["To"], message["Subject"] = to, f"Message {n}"
         message["Message-ID"] = message_id(key)
         message.set_content("Reyinyon — reunión\n")
-        enqueue(db.session, Envelope(key, "test", to, "en"), message, NOW)
+        enqueue(db.session, Outgoing(Envelope(key, MailKind.DIGEST, to, "en"), message), NOW)
     db.session.commit()
 
 

@@ -20,7 +20,8 @@ from coordinator.cadence.zones import utc_now
 from coordinator.extensions import db
 from coordinator.mail.compose import message_id
 from coordinator.mail.dispatch import dispatch
-from coordinator.mail.outbox import Envelope, enqueue
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import Envelope, Outgoing, enqueue
 from coordinator.models import OutboxMessage, OutboxState
 from tests.conftest import NOW, use_smtp
 from tests.smtp import SmtpServer
@@ -37,7 +38,7 @@ def queue(count: int, *, recipients: list[str] | None = None) -> list[str]:
         message["To"], message["Subject"] = to, f"Message {n}"
         message["Message-ID"] = message_id(key)
         message.set_content("Réunion — reyinyon — reunião\n" * 20)
-        enqueue(db.session, Envelope(key, "test", to, "en"), message, NOW)
+        enqueue(db.session, Outgoing(Envelope(key, MailKind.DIGEST, to, "en"), message), NOW)
         ids.append(message["Message-ID"])
     db.session.commit()
     return ids

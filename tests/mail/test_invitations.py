@@ -161,14 +161,16 @@ def test_invitations_wait_for_the_invitation_window(seeded, mailed) -> None:
 def test_enqueueing_the_same_key_twice_stores_one_row(seeded) -> None:
     from email.message import EmailMessage
 
-    from coordinator.mail.outbox import Envelope, enqueue
+    from coordinator.mail.kinds import MailKind
+    from coordinator.mail.outbox import Envelope, Outgoing, enqueue
 
     message = EmailMessage()
     message["Subject"], message["Message-ID"] = "x", "<x@test>"
     message.set_content("x")
-    envelope = Envelope("invite:meeting:42:contact:17:seq:3", "invite", "a@b.example", "en")
-    assert enqueue(db.session, envelope, message, NOW) is True
-    assert enqueue(db.session, envelope, message, NOW) is False
+    envelope = Envelope("invite:meeting:42:contact:17:seq:3", MailKind.INVITE, "a@b.example",
+                        "en")
+    assert enqueue(db.session, Outgoing(envelope, message), NOW) is True
+    assert enqueue(db.session, Outgoing(envelope, message), NOW) is False
     db.session.commit()
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
 

@@ -97,7 +97,7 @@ def test_window_links_topics_decisions_and_published_agenda(seeded, mailed, clie
 
 
 def test_held_outcomes_are_published_together(seeded, mailed, frozen) -> None:
-    from coordinator.services.suggestions import release_outcomes, submit_suggestion, suggest_link
+    from coordinator.services.suggestions import release_outcomes, submit_suggestion
 
     world = make_world(NOW, first=date(2026, 12, 28))
     meeting = world.first
@@ -106,10 +106,10 @@ def test_held_outcomes_are_published_together(seeded, mailed, frozen) -> None:
     from coordinator.models import Invitation
 
     invitations = db.session.scalars(select(Invitation).order_by(Invitation.id)).all()
-    tokens = [suggest_link(i).rsplit("/", 1)[1] for i in invitations[:2]]
-    made = [submit_suggestion(t, form_key=f"k{n}", title=f"Topic {n}", description="",
-                              link=None, language="en", minutes=5, show_name=False, now=NOW)
-            for n, t in enumerate(tokens)]
+    made = [submit_suggestion(invitation, form_key=f"k{n}", title=f"Topic {n}",
+                              description="", link=None, language="en", minutes=5,
+                              show_name=False, now=NOW)
+            for n, invitation in enumerate(invitations[:2])]
     accept_suggestion(made[0].id, now=NOW, actor=Actor.cli())
     decline_suggestion(made[1].id, reason="Out of scope", now=NOW, actor=Actor.cli())
     assert all(s.released_at is None for s in made)

@@ -115,7 +115,7 @@ def test_answers_are_mailed_and_public_in_summary(world, client) -> None:
 
 
 @pytest.mark.parametrize(("path", "status"), [
-    ("/propose/forged", 403),
+    ("/propose/forged", 404),
     ("/committees/no-such-committee/proposals", 404),
 ])
 def test_bad_proposal_links(world, client, path: str, status: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
-from coordinator.mail.messages import rsvp_links
+from coordinator.messages.invitations import rsvp_links
 from coordinator.models import (
     Committee,
     Contact,
@@ -128,7 +128,7 @@ def test_a_topic_names_its_organisation_in_public_only_with_consent(
         select(Invitation).where(Invitation.meeting_id == meeting.id))}
     ana, grace = invitations[PROPOSER[1]], invitations[NEIGHBOUR[1]]
     topic = submit_suggestion(
-        suggest_link(ana).rsplit("/", 1)[1], form_key="k1", title="Niñez migrante no "
+        ana, form_key="k1", title="Niñez migrante no "
         "acompañada", description="", link=None, language="es", minutes=10,
         show_name=consent, now=NOW)
 

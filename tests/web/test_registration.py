@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
-from coordinator.links import sign_timed
 from coordinator.mail.dispatch import dispatch
 from coordinator.models import (
     AuditEntry,
@@ -22,9 +21,11 @@ from coordinator.models import (
     RegistrationState,
     Role,
 )
+from coordinator.services.accounts import PASSWORD_LINK
 from coordinator.services.errors import Conflict
 from coordinator.services.participants import add_participant
 from coordinator.services.registration import (
+    CONFIRMATION_LINK,
     confirm_registration,
     confirmation_link,
     register_organisation,
@@ -85,8 +86,7 @@ def the_organisation() -> Organisation:
 def verified_organisation(**changes: object) -> Organisation:
     organisation = register_organisation({**VALID, **changes}, now=NOW)
     assert organisation is not None
-    confirm_registration(confirmation_link(organisation.contacts[0]).rsplit("/", 1)[1],
-                         now=NOW)
+    confirm_registration(organisation.contacts[0], now=NOW)
     return organisation
 
 
@@ -357,12 +357,15 @@ def test_forged_and_foreign_links_are_refused(seeded, client, frozen) -> None:
     register_organisation(VALID, now=NOW)
     token = confirmation_link(the_organisation().contacts[0]).rsplit("/", 1)[1]
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    other_purpose = sign_timed("password", {"o": 1, "c": 1})
-    unknown = sign_timed("registration", {"o": 999, "c": 999})
-    for bad in ("nonsense", tampered, other_purpose, unknown, "x" * 600):
+    other_purpose = PASSWORD_LINK.token({"o": 1, "c": 1})
+    for bad in ("nonsense", tampered, other_purpose, "x" * 600):
         answer = client.get(f"/register/confirm/{bad}")
         assert answer.status_code == 404, bad
         assert "This link is not valid" in answer.get_data(as_text=True)
+    # Genuine, but for a contact that does not exist (any more): gone.
+    unknown = client.get(f"/register/confirm/{CONFIRMATION_LINK.token({'o': 999, 'c': 999})}")
+    assert unknown.status_code == 410
+    assert "This link no longer works" in unknown.get_data(as_text=True)
     assert the_organisation().registration_state == RegistrationState.PENDING
 
 

@@ -235,6 +235,8 @@ API_BODIES = {
     "api.decide": {"decision": "decline", "reason": "no"},
     "api.answer": {"answer": "Thanks"},
     "api.participant_add": {"organisation_id": 1},
+    "api.put_on_agenda": {},
+    "api.outcomes_hold": {"hold": True},
 }
 
 

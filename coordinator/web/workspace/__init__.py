@@ -87,6 +87,7 @@ def register_views() -> None:
         integrations,
         meetings,
         outbox,
+        proposals,
         registrations,
         series,
     )

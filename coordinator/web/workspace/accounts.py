@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import select
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.models import Account, Committee, Country, Role
+from coordinator.models import Account, Role
 from coordinator.present import country_name
 from coordinator.services import accounts as service
-from coordinator.services.errors import InvalidInput
+from coordinator.services.errors import InvalidInput, status_of
+from coordinator.services.reference import all_countries, committees_in_order
+from coordinator.services.series_reads import known_zones
 from coordinator.web.workspace import actor, bp, done, get_or_404, secretariat_only
 from coordinator.web.workspace.forms import text
-from coordinator.web.workspace.series import known_zones
 
 
 def _page(form=None, error: InvalidInput | None = None, status: int = 200):
-    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
-    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
-                                                               Committee.id)).all()
+    countries = sorted(all_countries(), key=country_name)
+    committees = committees_in_order()
     roles = [(Role.SPECIAL_COORDINATOR.value, gettext("Special coordinator (a country)")),
              (Role.COMMITTEE_COORDINATOR.value, gettext("Committee coordinator")),
              (Role.SECRETARIAT.value, gettext("Secretariat"))]
     return render_template(
         "workspace/accounts.html", role_names=dict(roles), roles=roles,
-        accounts=db.session.scalars(select(Account).order_by(Account.role, Account.name)).all(),
+        accounts=service.all_accounts(),
         form=form or {"language": "es", "zone": "UTC"}, error=error,
         countries=[(c.iso, country_name(c)) for c in countries],
         committees=[(c.slug, c.name_en) for c in committees],
@@ -53,8 +51,7 @@ def account_create():
             zone=text(form, "zone", 64) or "UTC", phone=text(form, "phone", 40),
             now=utc_now(), actor=actor())
     except InvalidInput as exc:
-        db.session.rollback()
-        return _page(form, exc, 422)
+        return _page(form, exc, status_of(exc))
     return done(gettext("Account opened; %(email)s received a link to choose a password.",
                         email=created.email), url_for("workspace.accounts"))
 

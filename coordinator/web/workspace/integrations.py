@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import select
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
 from coordinator.models import ExternalFeed
 from coordinator.services import api_tokens, external_feeds
-from coordinator.services.errors import InvalidInput
+from coordinator.services.errors import InvalidInput, status_of
 from coordinator.web.workspace import actor, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import text
 
@@ -18,8 +16,7 @@ from coordinator.web.workspace.forms import text
 def _page(*, new_token: str | None = None, error: InvalidInput | None = None,
           form=None, status: int = 200):
     account = me()
-    feeds = db.session.scalars(select(ExternalFeed).where(ExternalFeed.account_id == account.id)
-                               .order_by(ExternalFeed.id)).all()
+    feeds = external_feeds.feeds_of(account.id)
     return render_template("workspace/integrations.html", tokens=api_tokens.tokens_of(
         account.id), feeds=feeds, feed_errors={f.id: external_feeds.fetch_error(f.last_error)
                                                for f in feeds},
@@ -37,8 +34,7 @@ def token_create():
         token = api_tokens.create_token(me().id, text(request.form, "name", 100) or "",
                                         now=utc_now(), actor=actor())
     except InvalidInput as exc:
-        db.session.rollback()
-        return _page(error=exc, form=request.form, status=422)
+        return _page(error=exc, form=request.form, status=status_of(exc))
     # Shown once, on this answer only; the database keeps its SHA-256.
     response = _page(new_token=token)
     return response[0], 201, {"Cache-Control": "no-store"}
@@ -57,8 +53,7 @@ def calendar_add():
                                 text(request.form, "url", 500) or "", now=utc_now(),
                                 actor=actor())
     except InvalidInput as exc:
-        db.session.rollback()
-        return _page(error=exc, form=request.form, status=422)
+        return _page(error=exc, form=request.form, status=status_of(exc))
     # Fetched by the scheduler, never here: a slow server must not hold a web worker.
     return done(gettext("The calendar is watched. It will be fetched within a minute or so; "
                         "scheduling then warns about clashes with it."),

@@ -19,14 +19,14 @@ from coordinator.models import (
     SuggestionState,
 )
 from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
-from coordinator.services import agenda, permissions
-from coordinator.services import suggestions as moderation
+from coordinator.services import agenda, moderation, permissions
+from coordinator.services import suggestions as suggestions_service
 from coordinator.services.errors import InvalidInput
 from coordinator.services.meetings import cancel_meeting, move_meeting
 from coordinator.services.rsvp import rsvp_summary
-from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
+from coordinator.services.series_reads import known_zones
+from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import a_moment, a_number, a_zone, text
-from coordinator.web.workspace.series import known_zones
 
 
 def _manageable(meeting_id: int) -> Meeting:
@@ -168,8 +168,17 @@ def agenda_publish(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/outcomes")
 def release(meeting_id: int):
     found = _manageable(meeting_id)
-    count = moderation.release_outcomes(found.id, now=utc_now(), actor=actor())
+    count = suggestions_service.release_outcomes(found.id, now=utc_now(), actor=actor())
     return _back(found, gettext("%(n)s outcomes announced.", n=count))
+
+
+@bp.post("/meetings/<int:meeting_id>/outcomes/hold")
+def hold(meeting_id: int):
+    found = _manageable(meeting_id)
+    held = request.form.get("hold") == "on"
+    moderation.hold_outcomes(found.id, held, now=utc_now(), actor=actor())
+    return _back(found, gettext("Outcomes are held until you announce them.") if held
+                 else gettext("Each proposer is told the outcome as soon as it is decided."))
 
 
 # --- moderation -------------------------------------------------------------------------
@@ -193,22 +202,11 @@ def decide(suggestion_id: int):
     suggestion = get_or_404(Suggestion, suggestion_id)
     found = suggestion.meeting
     allowed(permissions.can_manage_meeting(me(), found))
-    action = request.form.get("decision")
-    reason = text(request.form, "reason", 2000)
-    now, who = utc_now(), actor()
     try:
-        if action == "accept":
-            moderation.accept_suggestion(suggestion.id, now=now, actor=who, reason=reason)
-        elif action == "decline":
-            moderation.decline_suggestion(suggestion.id, reason=reason or "", now=now, actor=who)
-        elif action == "defer":
-            moderation.defer_suggestion(suggestion.id, now=now, actor=who, reason=reason)
-        elif action == "merge":
-            into = a_number(request.form, "into", low=1, high=2**31 - 1)
-            moderation.merge_suggestion(suggestion.id, into, now=now, actor=who, reason=reason)
-        else:
-            raise InvalidInput(gettext("Choose a decision."), field="decision")
+        moderation.decide_suggestion(suggestion.id, request.form.get("decision") or "",
+                                     reason=text(request.form, "reason", 2000),
+                                     into_id=an_id(request.form.get("into")),
+                                     now=utc_now(), actor=actor())
     except InvalidInput as exc:
         return _refused(found, exc)
     return _back(found, gettext("Decision saved."))
-

@@ -6,7 +6,6 @@ from flask import render_template, request, url_for
 from flask_babel import gettext
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
 from coordinator.models import OutboxMessage, OutboxState
 from coordinator.services import outbox as service
 from coordinator.services.errors import InvalidInput
@@ -17,15 +16,10 @@ PAGE = 50
 
 @bp.get("/outbox")
 def outbox():
-    query = service.visible_messages(me())
     state = request.args.get("state", "")
     page = min(an_id(request.args.get("page")) or 1, 10_000)
-    counts = service.counts(query)
-    if state in counts:
-        query = query.where(OutboxMessage.state == state)
-    rows = db.session.scalars(query.order_by(OutboxMessage.created_at.desc(),
-                                             OutboxMessage.id.desc())
-                              .limit(PAGE + 1).offset((page - 1) * PAGE)).all()
+    found = service.outbox_page(me(), state=state, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    rows, counts = found.rows, found.counts
     return render_template("workspace/outbox.html", rows=rows[:PAGE], more=len(rows) > PAGE,
                            page=page, state=state, counts=counts)
 
@@ -33,8 +27,7 @@ def outbox():
 @bp.post("/outbox/<int:message_id>/resend")
 def outbox_resend(message_id: int):
     message = get_or_404(OutboxMessage, message_id)
-    allowed(db.session.scalar(service.visible_messages(me()).where(
-        OutboxMessage.id == message.id).with_only_columns(OutboxMessage.id)) is not None)
+    allowed(service.can_see_message(me(), message.id))
     try:
         service.resend(message.id, now=utc_now(), actor=actor())
     except InvalidInput as exc:

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 from flask_babel import gettext
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.models import AuditEntry, Organisation, RegistrationState
+from coordinator.models import Organisation
 from coordinator.present import country_name
 from coordinator.services import registration as service
 from coordinator.services.errors import Conflict, InvalidInput
+from coordinator.services.organisations import history_of, review_queue
 from coordinator.web.workspace import actor, bp, done, form_text, get_or_404, secretariat_only
 
 SHOWN = 200  # rows per state on the list; older decisions stay in the database
 KEEP = 20000  # a refused reason comes back whole
-
-# Waiting for a decision first, oldest first: nobody waits behind newer applications.
-ORDER = (
-    (RegistrationState.VERIFIED, Organisation.verified_at.asc()),
-    (RegistrationState.PENDING, Organisation.created_at.desc()),
-    (RegistrationState.APPROVED, Organisation.decided_at.desc()),
-    (RegistrationState.DECLINED, Organisation.decided_at.desc()),
-)
-
 
 def _labels() -> dict:
     return {"scopes": service.SCOPE_LABELS, "kinds": service.KIND_LABELS,
@@ -37,24 +26,14 @@ def _labels() -> dict:
 @bp.get("/registrations")
 @secretariat_only
 def registrations():
-    groups = []
-    for state, order in ORDER:
-        rows = db.session.scalars(
-            select(Organisation).where(Organisation.registration_state == state)
-            .options(selectinload(Organisation.countries), selectinload(Organisation.contacts))
-            .order_by(order, Organisation.id).limit(SHOWN)).all()
-        total = db.session.scalar(select(func.count(Organisation.id))
-                                  .where(Organisation.registration_state == state))
-        groups.append((state, rows, total))
+    groups = [(g.state, g.rows, g.total) for g in review_queue(SHOWN)]
     return render_template("workspace/registrations.html", groups=groups, shown=SHOWN,
                            **_labels())
 
 
 def _detail(organisation: Organisation, *, errors: dict[str, str] | None = None,
             values: dict[str, str] | None = None, status: int = 200):
-    history = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "organisation", AuditEntry.entity_id == organisation.id)
-        .order_by(AuditEntry.at, AuditEntry.id)).all()
+    history = history_of(organisation.id)
     return render_template("workspace/registration.html", organisation=organisation,
                            history=history, errors=errors or {}, values=values or {},
                            max_reason=service.MAX_REASON, **_labels()), status

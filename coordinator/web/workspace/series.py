@@ -7,33 +7,31 @@ from datetime import timedelta
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from coordinator.cadence.deadlines import deadlines_for
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import get_zone, utc_now
-from coordinator.extensions import db
 from coordinator.models import (
-    Committee,
-    Country,
-    Meeting,
-    Organisation,
     Participant,
     ParticipantRole,
-    RegistrationState,
     Series,
 )
 from coordinator.present import KIND_LABELS, country_name, series_title
 from coordinator.services import permissions
-from coordinator.services.clashes import clashes_for
-from coordinator.services.errors import InvalidInput
-from coordinator.services.participants import add_participant, remove_participant
-from coordinator.services.series import SeriesInput, change_rule, preview, schedule_series
+from coordinator.services.clashes import PreviewRow, preview_with_clashes
+from coordinator.services.errors import InvalidInput, status_of
+from coordinator.services.participants import add_participant, remove_participant, roles_for
+from coordinator.services.reference import all_countries, committees_in_order
+from coordinator.services.series import SeriesInput, change_rule, schedule_series
+from coordinator.services.series_reads import (
+    approved_organisations,
+    known_zones,
+    participants_of,
+    series_in_scope,
+)
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import rule_change, series_input
 
-PREVIEW_MONTHS = 24
+PREVIEW_ROWS = 12  # the page shows the next twelve meetings
 ROLE_LABELS = {
     ParticipantRole.INVITED: _l("Invited"),
     ParticipantRole.OBSERVER: _l("Observer"),
@@ -41,19 +39,11 @@ ROLE_LABELS = {
 }
 
 
-def known_zones() -> list[str]:
-    zones = {"UTC"}
-    for country_zones in db.session.scalars(select(Country.zones)):
-        zones.update(country_zones or [])
-    return sorted(zones)
-
-
 def _choices() -> dict:
     account = me()
     kinds = [k for k in SeriesKind if k in permissions.CREATABLE.get(account.role, ())]
-    countries = db.session.scalars(select(Country).order_by(Country.name_en)).all()
-    committees = db.session.scalars(select(Committee).order_by(Committee.pillar,
-                                                               Committee.id)).all()
+    countries = sorted(all_countries(), key=country_name)
+    committees = committees_in_order()
     if not account.is_secretariat:
         countries = [c for c in countries if c.id == account.country_id]
         committees = [c for c in committees if c.id == account.committee_id]
@@ -63,28 +53,14 @@ def _choices() -> dict:
             "zones": [(z, z) for z in known_zones()]}
 
 
-def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[dict]:
-    """The next meetings with their deadlines and what each clashes with (watched
-    calendars, the coordinator's other meetings, meetings of the same organisations)."""
-    planned = preview(db.session, data, now=utc_now(), horizon_months=PREVIEW_MONTHS,
-                      new_series=series_id is None)[:12]
-    clashes = clashes_for([(p.start_utc, p.end_utc) for p in planned], account=me(),
-                          series_id=series_id)
-    return [{"meeting": p, "deadlines": deadlines_for(p.start, data.offsets), "clashes": c}
-            for p, c in zip(planned, clashes, strict=True)]
+def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[PreviewRow]:
+    return preview_with_clashes(data, now=utc_now(), account=me(), series_id=series_id,
+                                limit=PREVIEW_ROWS)
 
 
 @bp.get("/series")
 def series_list():
-    counts = (select(Meeting.series_id, func.count(Meeting.id).label("n"))
-              .group_by(Meeting.series_id).subquery())
-    rows = db.session.execute(
-        select(Series, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.series_id == Series.id)
-        .where(permissions.series_scope(me()))
-        .options(selectinload(Series.rules), selectinload(Series.country),
-                 selectinload(Series.committee))
-        .order_by(Series.kind, Series.id)).all()
+    rows = series_in_scope(me())
     return render_template("workspace/series_list.html", series=rows,
                            series_title=series_title, kinds=KIND_LABELS)
 
@@ -131,16 +107,13 @@ def series_detail(series_id: int):
 def _detail(series: Series, *, rule_form=None, rule_rows=None, error=None,
             participant_error=None, status: int = 200):
     rule = series.current_rule
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.registration_state == RegistrationState.APPROVED)
-        .order_by(Organisation.name)).all()
-    participants = db.session.scalars(select(Participant).where(
-        Participant.series_id == series.id).order_by(Participant.id)).all()
+    organisations = approved_organisations()
+    participants = participants_of(series.id)
     now = utc_now()
     return render_template(
         "workspace/series_detail.html", series=series, series_title=series_title,
         kinds=KIND_LABELS, rule=rule, organisations=organisations, participants=participants,
-        roles=_role_choices(series), role_labels=ROLE_LABELS,
+        roles=roles_for(series.kind), role_labels=ROLE_LABELS,
         zones=[(z, z) for z in known_zones()],
         upcoming=[m for m in series.meetings if m.end_at > now][:12],
         rule_form=rule_form or {
@@ -150,15 +123,6 @@ def _detail(series: Series, *, rule_form=None, rule_rows=None, error=None,
             "rrule": rule.rrule or "", "first_date": ""},
         rule_rows=rule_rows, error=error, participant_error=participant_error,
     ), status
-
-
-def _role_choices(series: Series) -> list[ParticipantRole]:
-    roles = [ParticipantRole.INVITED]
-    if series.kind == SeriesKind.COORDINATORS:
-        roles.append(ParticipantRole.OBSERVER)
-    if series.kind == SeriesKind.COMMITTEE:
-        roles.append(ParticipantRole.REPRESENTATIVE)
-    return roles
 
 
 @bp.post("/series/<int:series_id>/rule")
@@ -185,8 +149,7 @@ def series_rule(series_id: int):
         rows = _preview_rows(data, series_id=series.id)
         return _detail(series, rule_form=request.form, rule_rows=rows)
     except InvalidInput as exc:
-        db.session.rollback()
-        return _detail(series, rule_form=request.form, error=exc, status=422)
+        return _detail(series, rule_form=request.form, error=exc, status=status_of(exc))
 
 
 @bp.post("/series/<int:series_id>/participants")
@@ -196,18 +159,13 @@ def series_participant(series_id: int):
     try:
         organisation_id = an_id(request.form.get("organisation"))
         if organisation_id is None:
-            raise ValueError("no organisation")
-        role = ParticipantRole(request.form.get("role") or "invited")
-        if role not in _role_choices(series):
-            raise InvalidInput(gettext("This role does not exist for this kind of meeting."),
-                               field="role")
+            raise InvalidInput(gettext("Choose an organisation from the list."),
+                               field="organisation")
         add_participant(now=utc_now(), actor=actor(), series_id=series.id,
-                        organisation_id=organisation_id, role=role)
-    except ValueError as exc:  # InvalidInput is a ValueError too
-        db.session.rollback()
-        message = exc if isinstance(exc, InvalidInput) else InvalidInput(
-            gettext("Choose an organisation from the list."), field="organisation")
-        return _detail(series, participant_error=message, status=422)
+                        organisation_id=organisation_id,
+                        role=request.form.get("role") or ParticipantRole.INVITED)
+    except InvalidInput as exc:
+        return _detail(series, participant_error=exc, status=status_of(exc))
     return done(gettext("Invited. Invitations for meetings already close were queued."),
                 url_for("workspace.series_detail", series_id=series.id))
 

@@ -1,0 +1,298 @@
+"""Every mail, in every language, against the stored copy of what it said (golden files).
+
+One fixed world (frozen time, fixed names, addresses and ids, BASE_URL from the test
+config) renders every message function; its kind, key, headers, Subject, text, HTML and
+calendar part are compared with `tests/mail/golden/<case>.<language>.txt`. A change of a
+template, a subject or a translation fails here until the files are rewritten on purpose:
+
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/mail/test_golden.py
+
+and the diff of the golden files is what reviewers read. (Indico keeps the same kind of
+snapshots in its `templates/emails/tests/`.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import time_machine
+from flask import Flask, template_rendered
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import Outgoing
+from coordinator.messages.accounts import password_link_message
+from coordinator.messages.committees import representative_message
+from coordinator.messages.digest import digest_message
+from coordinator.messages.feed_tokens import feed_link_message
+from coordinator.messages.invitations import (
+    agenda_message,
+    agenda_reminder_message,
+    cancellation_message,
+    invitation_message,
+    reminder_message,
+)
+from coordinator.messages.proposals import proposal_link_message, proposal_status_message
+from coordinator.messages.registration import (
+    registration_confirm_message,
+    registration_decision_message,
+)
+from coordinator.messages.suggestions import (
+    suggest_link_message,
+    suggestion_outcome_message,
+    suggestion_received_message,
+)
+from coordinator.models import (
+    Account,
+    Committee,
+    Contact,
+    Invitation,
+    Organisation,
+    Proposal,
+    ProposalState,
+    RegistrationState,
+    Role,
+    Scope,
+    Suggestion,
+    SuggestionState,
+)
+from tests.conftest import NOW
+from tests.mail.scenario import make_world
+
+GOLDEN = Path(__file__).parent / "golden"
+TEMPLATES = Path(__file__).parents[2] / "templates" / "emails"
+LANGUAGES = ("en", "es", "pt", "fr", "ht")
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+LINK = "https://coordinator.test/link/TOKEN"  # the signed links are tested elsewhere
+
+
+class Golden:
+    """The fixed world: one recipient of each sort, whose language each case sets."""
+
+    def __init__(self) -> None:
+        world = make_world(NOW)
+        self.meeting = world.first
+        self.coordinator = world.coordinator
+        self.contact = db.session.scalars(select(Contact).where(
+            Contact.email == "grace@cso.example")).one()
+        self.invitation = db.session.scalars(select(Invitation).where(
+            Invitation.contact_id == self.contact.id,
+            Invitation.meeting_id == self.meeting.id)).one()
+        self.committee = db.session.scalars(select(Committee).order_by(Committee.id)).first()
+        assert self.committee is not None
+        self.committee_coordinator = Account(
+            name="Marie Desrosiers", email="marie.desrosiers@gob.example", phone="+509 2222 0000",
+            role=Role.COMMITTEE_COORDINATOR, committee=self.committee, language="fr",
+            zone="America/Port-au-Prince", created_at=NOW)
+        self.applicant = Organisation(
+            name="Colectivo Frontera Sur", scope=Scope.NATIONAL, kinds=[], led_by=[],
+            registration_state=RegistrationState.PENDING, countries=[self.meeting.series
+                                                                     .country],
+            created_at=NOW)
+        self.applicant_contact = Contact(name="Lucía Pérez", email="lucia@frontera.example",
+                                         language="es", zone="America/Mexico_City",
+                                         created_at=NOW)
+        self.applicant.contacts.append(self.applicant_contact)
+        self.suggestion = Suggestion(
+            meeting=self.meeting, contact=self.contact, form_key="golden",
+            title="Temporary work visas & their cost", description="Simpler procedures.",
+            language="en", minutes_needed=15, created_at=NOW, updated_at=NOW)
+        self.proposal = Proposal(
+            committee=self.committee, contact=self.contact, form_key="golden",
+            title="Job fairs <for> returnees", body="Text", language="en",
+            created_at=NOW, updated_at=NOW)
+        db.session.add_all([self.committee_coordinator, self.applicant, self.suggestion,
+                            self.proposal])
+        db.session.flush()
+
+    def speak(self, language: str) -> None:
+        for person in (self.contact, self.coordinator, self.applicant_contact):
+            person.language = language
+
+
+def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
+    """One entry per message and per variant whose subject or body differs."""
+    now = NOW
+    invitation, meeting = g.invitation, g.meeting
+
+    def invite() -> Outgoing:
+        invitation.sent_sequence = None
+        return invitation_message(invitation, now=now)
+
+    def update() -> Outgoing:
+        invitation.sent_sequence = meeting.sequence
+        return invitation_message(invitation, now=now)
+
+    def agenda() -> Outgoing:
+        meeting.published_agenda = [
+            {"title": "Opening", "kind": "other", "duration": 5, "presenter": None},
+            {"title": "Labour mobility", "kind": "cso-proposal", "duration": 30,
+             "presenter": "Red de Acogida"}]
+        changes = {"added": [{"title": "Labour mobility"}], "removed": [{"title": "Visas"}],
+                   "changed": [{"title": "Opening"}], "reordered": True}
+        return agenda_message(invitation, changes, now=now)
+
+    def registration(state: RegistrationState, reason: str | None) -> Callable[[], Outgoing]:
+        def make() -> Outgoing:
+            g.applicant.registration_state, g.applicant.registration_reason = state, reason
+            return registration_decision_message(g.applicant_contact, now=now)
+        return make
+
+    def confirm(occasion: str, state: RegistrationState) -> Callable[[], Outgoing]:
+        def make() -> Outgoing:
+            g.applicant.registration_state = state
+            pending = state == RegistrationState.PENDING
+            return registration_confirm_message(
+                g.applicant_contact, occasion=occasion,  # type: ignore[arg-type]
+                state=state.value, link=LINK if pending else None, days=7, now=now)
+        return make
+
+    def outcome() -> Outgoing:
+        g.suggestion.state, g.suggestion.reason = SuggestionState.ACCEPTED, "Timely."
+        return suggestion_outcome_message(g.suggestion, LINK, now=now)
+
+    def status() -> Outgoing:
+        g.proposal.state, g.proposal.answer = ProposalState.ANSWERED, "We raised it.\nThanks."
+        return proposal_status_message(g.proposal, LINK, now=now)
+
+    return {
+        "invitation": invite,
+        "invitation_update": update,
+        "invitation_cancel": lambda: cancellation_message(invitation, now=now),
+        "agenda": agenda,
+        "reminder": lambda: reminder_message(invitation, days=3, now=now),
+        "agenda_reminder": lambda: agenda_reminder_message(g.coordinator, meeting, days=3,
+                                                           now=now),
+        "digest": lambda: digest_message(g.coordinator, {
+            "late_agendas": [{"title": "Mesa nacional", "date": "2026-10-01", "state": "late",
+                              "days": 4}],
+            "missed": [{"who": "Guatemala", "period": "2026 Q3"}]}, now=now),
+        "password_setup": lambda: password_link_message(g.coordinator, LINK, setup=True,
+                                                        hours=168, epoch=0, now=now),
+        "password_reset": lambda: password_link_message(g.coordinator, LINK, setup=False,
+                                                        hours=2, epoch=0, now=now),
+        "feed_link": lambda: feed_link_message(g.contact, LINK, days=7, now=now),
+        "proposal_link": lambda: proposal_link_message(g.contact, g.committee, LINK, days=30,
+                                                       now=now),
+        "proposal_status": status,
+        "registration_confirm": confirm("new", RegistrationState.PENDING),
+        "registration_known": confirm("known", RegistrationState.APPROVED),
+        "registration_approved": registration(RegistrationState.APPROVED, None),
+        "registration_declined": registration(RegistrationState.DECLINED,
+                                              "Outside the region."),
+        "representative": lambda: representative_message(
+            g.committee, g.contact, [g.committee_coordinator], now=now),
+        "suggestions_open": lambda: suggest_link_message(invitation, LINK, now=now),
+        "suggestion_received": lambda: suggestion_received_message(g.suggestion, LINK,
+                                                                   now=now),
+        "suggestion_outcome": outcome,
+    }
+
+
+CASES = ("invitation", "invitation_update", "invitation_cancel", "agenda", "reminder",
+         "agenda_reminder", "digest", "password_setup", "password_reset", "feed_link",
+         "proposal_link", "proposal_status", "registration_confirm", "registration_known",
+         "registration_approved", "registration_declined", "representative",
+         "suggestions_open", "suggestion_received", "suggestion_outcome")
+
+
+def _part(message: EmailMessage, kind: str) -> str | None:
+    for part in message.walk():
+        if part.get_content_type() == kind:
+            return str(part.get_content()).replace("\r\n", "\n")
+    return None
+
+
+def snapshot(outgoing: Outgoing) -> str:
+    """What a reader and the outbox see, as text; volatile calendar stamps normalised."""
+    message, envelope = outgoing.message, outgoing.envelope
+    lines = [f"Kind: {envelope.kind}", f"Key: {envelope.key}"]
+    lines += [f"{name}: {message[name]}" for name in
+              ("Subject", "From", "Reply-To", "To", "Content-Language") if message[name]]
+    for kind in ("text/plain", "text/html", "text/calendar"):
+        content = _part(message, kind)
+        if content is None:
+            continue
+        if kind == "text/calendar":
+            # DTSTAMP (RFC 5545 3.8.7.2) is when the object was made; the UID is a random
+            # UUID drawn when the meeting is created (stable for the meeting, tested in
+            # tests/calendar): neither is what the template says.
+            content = re.sub(r"^(DTSTAMP|UID):.*$", r"\1:<normalised>", content, flags=re.M)
+        lines += [f"----- {kind}", content.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def golden_path(case: str, language: str) -> Path:
+    return GOLDEN / f"{case}.{language}.txt"
+
+
+@pytest.fixture
+def golden(seeded: Flask) -> Iterator[Golden]:
+    with time_machine.travel(NOW, tick=False):
+        yield Golden()
+        db.session.rollback()
+
+
+@pytest.fixture
+def rendered(golden: Golden, seeded: Flask) -> Iterator[set[str]]:
+    names: set[str] = set()
+
+    def record(sender: Flask, template, context, **extra) -> None:  # type: ignore[no-untyped-def]
+        names.add(template.name)
+
+    with template_rendered.connected_to(record, seeded):
+        yield names
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_mail_says_what_its_golden_file_says(golden: Golden, rendered: set[str],
+                                                   language: str) -> None:
+    golden.speak(language)
+    cases = _cases(golden)
+    assert tuple(cases) == CASES
+    differ, kinds = [], set()
+    for case, make in cases.items():
+        outgoing = make()
+        kinds.add(outgoing.envelope.kind)
+        text = snapshot(outgoing)
+        path = golden_path(case, language)
+        if UPDATE:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        elif not path.exists() or path.read_text(encoding="utf-8") != text:
+            differ.append(path.name)
+    assert not differ, (f"{differ} differ from what the templates render now; if the "
+                        "change is meant, rewrite them with UPDATE_GOLDEN=1 and review the diff")
+    # Every template pair was rendered in this language (the subject block with the text).
+    made = {Path(name).name for name in rendered if name.startswith("emails/")}
+    expected = {f.name for f in TEMPLATES.iterdir()
+                if f.suffix in (".txt", ".html") and not f.name.startswith("_")}
+    assert expected <= made, f"templates no golden case renders: {sorted(expected - made)}"
+    assert kinds == set(MailKind), f"kinds no case sends: {set(MailKind) - kinds}"
+
+
+def test_every_case_has_a_golden_file_in_every_language_and_no_file_is_stale() -> None:
+    """(That the cases render every template is checked as they render, above.)"""
+    wanted = {golden_path(case, language).name for case in CASES for language in LANGUAGES}
+    stored = {f.name for f in GOLDEN.glob("*.txt")}
+    assert wanted <= stored or UPDATE, f"missing golden files: {sorted(wanted - stored)}"
+    assert stored <= wanted, f"golden files of no case: {sorted(stored - wanted)}"
+
+
+def test_a_new_version_of_a_repeatable_message_has_a_key_of_its_own(golden: Golden) -> None:
+    """A retried transaction makes the same key; a moved meeting or a corrected answer a
+    new one."""
+    first = proposal_status_message(golden.proposal, LINK, now=NOW).envelope.key
+    assert proposal_status_message(golden.proposal, LINK, now=NOW).envelope.key == first
+    golden.proposal.updated_at = NOW + timedelta(hours=1)
+    assert proposal_status_message(golden.proposal, LINK, now=NOW).envelope.key != first
+    before = invitation_message(golden.invitation, now=NOW).envelope.key
+    golden.meeting.sequence += 1
+    assert invitation_message(golden.invitation, now=NOW).envelope.key != before
