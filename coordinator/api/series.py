@@ -11,7 +11,7 @@ from coordinator.api.out import deadlines_out, moved_because, next_offset, serie
 from coordinator.api.spec import json_response
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.zones import utc_now
-from coordinator.models import ParticipantRole, Series
+from coordinator.models import ParticipantRole
 from coordinator.services import permissions
 from coordinator.services.clashes import PreviewRow, preview_with_clashes
 from coordinator.services.participants import add_participant, remove_participant
@@ -22,10 +22,6 @@ from coordinator.services.series_reads import (
     participants_of,
     series_page,
 )
-
-
-def _series(series_id: int) -> Series:
-    return find_series(series_id)
 
 
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
@@ -44,7 +40,7 @@ def series_list(query: s.SeriesQuery):
 @registry.operation(bp, "GET", "/series/{series_id}", summary="One series", tag="series",
                     response=s.SeriesOut)
 def series_get(series_id: int):
-    found = _series(series_id)
+    found = find_series(series_id)
     return json_response(series_out(found, private=permissions.can_manage_series(caller(),
                                                                               found)))
 
@@ -94,7 +90,7 @@ def _planned_out(row: PreviewRow) -> s.PlannedOut:
                     summary="Who is invited to every meeting of a series",
                     tag="participants", response=s.ParticipantList, token=True)
 def participants(series_id: int):
-    allowed(permissions.can_manage_series(required(), _series(series_id)))
+    allowed(permissions.can_manage_series(required(), find_series(series_id)))
     rows = participants_of(series_id)
     return json_response(s.ParticipantList(items=[s.ParticipantOut(
         id=p.id, organisation_id=p.organisation_id, contact_id=p.contact_id,
@@ -107,7 +103,7 @@ def participants(series_id: int):
                     status=201, token=True, errors=(409,))
 def participant_add(series_id: int, body: s.ParticipantIn):
     account = required()
-    allowed(permissions.can_manage_series(account, _series(series_id)))
+    allowed(permissions.can_manage_series(account, find_series(series_id)))
     added = add_participant(now=utc_now(), actor=api_actor(account), series_id=series_id,
                             organisation_id=body.organisation_id,
                             role=ParticipantRole(body.role))
@@ -122,7 +118,7 @@ def participant_add(series_id: int, body: s.ParticipantIn):
 def participant_remove(series_id: int, participant_id: int):
     """Their invitations to future meetings are cancelled (METHOD:CANCEL)."""
     account = required()
-    allowed(permissions.can_manage_series(account, _series(series_id)))
+    allowed(permissions.can_manage_series(account, find_series(series_id)))
     participant_in(series_id, participant_id)
     remove_participant(participant_id, now=utc_now(), actor=api_actor(account))
     return json_response(None, 204)

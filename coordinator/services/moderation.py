@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from coordinator.cadence.errors import N_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
+from coordinator.links import row
 from coordinator.models import Contact, Meeting, Suggestion
 from coordinator.services import suggestions
 from coordinator.services.errors import InvalidInput, NotFound
@@ -90,7 +91,7 @@ def held_count(meeting_id: int) -> int:
 
 def suggestions_for(meeting_id: int) -> list[Suggestion]:
     """Every topic suggested for a meeting, in the order they came, with who sent it."""
-    if (db.session.get(Meeting, meeting_id) if 0 < meeting_id < 2**31 else None) is None:
+    if row(Meeting, meeting_id) is None:
         raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     return list(db.session.scalars(
         select(Suggestion).where(Suggestion.meeting_id == meeting_id)

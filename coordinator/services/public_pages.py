@@ -13,6 +13,7 @@ from coordinator.cadence.kinds import KIND_RULES, SeriesKind
 from coordinator.cadence.periods import Period, periods_of_year
 from coordinator.cadence.zones import is_known_zone
 from coordinator.extensions import db
+from coordinator.links import row
 from coordinator.models import (
     Committee,
     CommitteeMember,
@@ -206,7 +207,7 @@ def upcoming_meetings(now: datetime, *, country: str = "", committee: str = "",
 def public_meeting(meeting_id: int) -> tuple[Meeting, list[Suggestion]]:
     """A meeting and its announced outcomes (released ones only; whether the proposer is
     named is the template's business, by each suggestion's consent)."""
-    found = db.session.get(Meeting, meeting_id) if 0 < meeting_id < 2**31 else None
+    found = row(Meeting, meeting_id)
     if found is None:
         raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     outcomes = db.session.scalars(

@@ -67,7 +67,7 @@ def seed_reference(*, now: datetime, actor: Actor | None = None) -> tuple[int, i
 
 def committee_by_slug(slug: str) -> Committee:
     """The committee a door names by its slug (e.g. labor-mobility)."""
-    committee = db.session.scalar(select(Committee).where(Committee.slug == slug))
+    committee = find_committee(slug)
     if committee is None:
         raise NotFound(N_("No committee %(id)s."), id=slug)
     return committee

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coordinator.extensions import db
+from coordinator.links import row
 from coordinator.models import (
     Account,
     Committee,
@@ -24,7 +25,7 @@ from coordinator.services.errors import N_, NotFound
 
 
 def find_series(series_id: int) -> Series:
-    found = db.session.get(Series, series_id) if 0 < series_id < 2**31 else None
+    found = row(Series, series_id)
     if found is None:
         raise NotFound(N_("No series %(id)s."), id=series_id)
     return found
@@ -71,8 +72,7 @@ def participants_of(series_id: int) -> list[Participant]:
 
 
 def participant_in(series_id: int, participant_id: int) -> Participant:
-    participant = db.session.get(Participant, participant_id) \
-        if 0 < participant_id < 2**31 else None
+    participant = row(Participant, participant_id)
     if participant is None or participant.series_id != series_id:
         raise NotFound(N_("No participant %(id)s in series %(other)s."), id=participant_id,
                        other=series_id)

@@ -40,7 +40,7 @@ from coordinator.calendar.feeds import (
 from coordinator.extensions import db, limiter
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
-from coordinator.links import absolute_url
+from coordinator.links import absolute_url, row
 from coordinator.models import Contact, Series
 from coordinator.models.feeds import version_memo
 from coordinator.present import country_name
@@ -242,7 +242,7 @@ def committee(slug: str):
 @bp.get("/series/<int:series_id>.ics")
 def series(series_id: int):
     def make(lang: str | None, dl: bool) -> Feed | None:
-        found = db.session.get(Series, series_id) if series_id < 2**31 else None
+        found = row(Series, series_id)
         return series_feed(found, lang or "en", dl) if found else None
     return _serve(make)
 

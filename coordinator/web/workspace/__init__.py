@@ -13,7 +13,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request
 from flask_login import current_user
 
-from coordinator.extensions import db, login_manager
+from coordinator.extensions import login_manager
+from coordinator.links import row
 from coordinator.models import Account
 from coordinator.services.accounts import actor_for
 from coordinator.services.permissions import is_secretariat
@@ -53,7 +54,7 @@ def secretariat_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def get_or_404(model: type, ident: int) -> Any:
-    found = db.session.get(model, ident) if 0 < ident < 2**31 else None
+    found = row(model, ident)
     if found is None:
         abort(404)
     return found
