@@ -168,8 +168,10 @@ def build_invitation(now):  # type: ignore[no-untyped-def]
 
     from coordinator.cadence.kinds import SeriesKind
     from coordinator.extensions import db
+    from coordinator.invitations.messages import invitation_message
+    from coordinator.invitations.participants import add_participant
     from coordinator.mail.compose import serialise
-    from coordinator.messages.invitations import invitation_message
+    from coordinator.meetings.series import SeriesInput, schedule_series
     from coordinator.models import (
         Account,
         Contact,
@@ -180,10 +182,8 @@ def build_invitation(now):  # type: ignore[no-untyped-def]
         Role,
         Scope,
     )
-    from coordinator.services.participants import add_participant
-    from coordinator.services.reference import seed_reference
-    from coordinator.services.series import SeriesInput, schedule_series
-    from coordinator.services.unit import Actor
+    from coordinator.reference.services import seed_reference
+    from coordinator.unit import Actor
 
     seed_reference(now=now)
     coordinator = Account(name="Coordinadora Especial de Guatemala",

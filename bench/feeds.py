@@ -248,7 +248,7 @@ def load(uri: str, instance: str, now) -> dict:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
     from coordinator.extensions import db
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     started = time.perf_counter()
     app = make_app(uri, instance, "https://coordinator.example.org")

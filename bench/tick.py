@@ -3,7 +3,7 @@
     .venv/bin/python bench/tick.py [--sizes 1000,1000000] [--runs 20] [--warmup 3]
 
 The tick is what the scheduler does every couple of minutes when little is due:
-  - the "deadlines" job: `coordinator.services.deadlines.run_due_deadlines(now=...)`;
+  - the "deadlines" job: `coordinator.invitations.deadlines.run_due_deadlines(now=...)`;
   - the "dispatch" job with an empty outbox: `coordinator.mail.dispatch.dispatch(now)`
     (its claim query, finding nothing).
 
@@ -123,7 +123,7 @@ def load(app, n_meetings: int, now) -> dict[str, float | int]:  # type: ignore[n
     from sqlalchemy import text
 
     from coordinator.extensions import db
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     span_start = now - timedelta(days=730)
     span = timedelta(days=730 + 548)
@@ -179,8 +179,8 @@ def load(app, n_meetings: int, now) -> dict[str, float | int]:  # type: ignore[n
 
 def tick(now) -> tuple[float, float, int, DispatchResult]:  # type: ignore[no-untyped-def]
     """One tick: the deadlines job, then the dispatch job on an empty outbox."""
+    from coordinator.invitations.deadlines import run_due_deadlines
     from coordinator.mail.dispatch import dispatch
-    from coordinator.services.deadlines import run_due_deadlines
 
     t0 = time.perf_counter()
     queued = run_due_deadlines(now=now)

@@ -33,8 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from coordinator import models  # noqa: F401  (registers every table)
+    from coordinator.agendas import suggestions  # noqa: F401  (connects its signal receivers)
     from coordinator.link_requests import models as _requests  # noqa: F401  (a domain's table)
-    from coordinator.services import suggestions  # noqa: F401  (connects its signal receivers)
     from coordinator.web.i18n import select_locale, select_timezone
 
     ext.db.init_app(app)

@@ -17,8 +17,8 @@ from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.rest_days import Shift
 from coordinator.cadence.zones import get_zone, utc_now
-from coordinator.services.errors import N_, NotFound, Refusal
-from coordinator.services.unit import Actor
+from coordinator.errors import Refusal
+from coordinator.unit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,7 +65,7 @@ def main() -> None:
 @with_appcontext
 def seed() -> None:
     """Load countries and committees from the reference data (idempotent)."""
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     countries, committees = seed_reference(now=utc_now())
     click.echo(f"Reference data loaded: {countries} new countries, {committees} new committees.")
@@ -76,14 +76,14 @@ def seed() -> None:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Add believable demo organisations, contacts, accounts and series."""
-    from coordinator.services.demo import (
+    from coordinator.demo import (
         ACCOUNTS,
         DEMO_PASSWORD,
         DemoExists,
         demo_password_allowed,
         load_demo,
     )
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     seed_reference(now=utc_now())
     try:
@@ -104,7 +104,7 @@ def demo(if_empty: bool) -> None:
 @with_appcontext
 def materialise() -> None:
     """Create meetings up to the horizon for every active series (idempotent)."""
-    from coordinator.services.series import materialise_all
+    from coordinator.meetings.series import materialise_all
 
     click.echo(f"{materialise_all(now=utc_now(), actor=Actor.cli())} meetings created.")
 
@@ -131,7 +131,7 @@ def dispatch_command(loop: bool, batch: int) -> None:
 @with_appcontext
 def deadlines_command() -> None:
     """Act on due deadlines now: invitations, reminders (the scheduler does this too)."""
-    from coordinator.services.deadlines import run_due_deadlines
+    from coordinator.invitations.deadlines import run_due_deadlines
 
     click.echo(f"{run_due_deadlines(now=utc_now())} messages queued.")
 
@@ -142,7 +142,7 @@ def deadlines_command() -> None:
 @refuses_bad_input
 def rsvps(meeting_id: int) -> None:
     """Answers and interpretation needs for one meeting."""
-    from coordinator.services.rsvp import rsvp_summary
+    from coordinator.invitations.rsvp import rsvp_summary
 
     summary = rsvp_summary(meeting_id)
     click.echo(", ".join(f"{k}: {v}" for k, v in summary.answers.items()))
@@ -157,7 +157,7 @@ def rsvps(meeting_id: int) -> None:
 @with_appcontext
 def compliance(year: int) -> None:
     """Print who kept the cadence in YEAR: quarters, half-years and agendas."""
-    from coordinator.services.compliance import compliance_report
+    from coordinator.tracking.compliance import compliance_report
 
     click.echo(format_compliance(compliance_report(year, now=utc_now())))
 
@@ -240,7 +240,7 @@ def _series_options(func: F) -> F:
 
 
 def _series_input(**opts: Any):
-    from coordinator.services.series import SeriesInput
+    from coordinator.meetings.series import SeriesInput
 
     try:
         reminders = tuple(int(x) for x in opts["reminders"].split(",") if x.strip())
@@ -267,13 +267,12 @@ def _series_input(**opts: Any):
 @refuses_bad_input
 def series_add(dry_run: bool, **opts: Any) -> None:
     """Schedule a series and materialise its meetings."""
-    from coordinator.extensions import db
-    from coordinator.services.series import preview, schedule_series
+    from coordinator.meetings.series import preview, schedule_series
 
     data = _series_input(**opts)
     now = utc_now()
     if dry_run:
-        for p in preview(db.session, data, now=now):
+        for p in preview(data, now=now):
             click.echo(f"{p.start:%Y-%m-%d %a %H:%M %Z}{_moved(p.shift)}")
         return
     created = schedule_series(data, now=now, actor=Actor.cli())
@@ -300,7 +299,7 @@ def _moved(shift: Shift | None) -> str:
 def series_change_rule(series_id: int, effective_from: str, rrule: str, at: str, zone: str,
                        duration: int, first_date: str | None) -> None:
     """Change a series' rule from a date on; past and moved meetings stay."""
-    from coordinator.services.series import RuleChange, change_rule
+    from coordinator.meetings.series import RuleChange, change_rule
 
     change = RuleChange(
         effective_from=_parse_date(effective_from, "from"), start_time=_parse_time(at),
@@ -322,7 +321,7 @@ def series_change_rule(series_id: int, effective_from: str, rrule: str, at: str,
 @refuses_bad_input
 def series_invite(series_id: int, organisation_id: int, role: str) -> None:
     """Invite an organisation to every meeting of a series."""
-    from coordinator.services.participants import add_participant
+    from coordinator.invitations.participants import add_participant
 
     added = add_participant(now=utc_now(), actor=Actor.cli(), series_id=series_id,
                             organisation_id=organisation_id, role=role)
@@ -347,13 +346,10 @@ def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration:
                  reason: str | None) -> None:
     """Move one meeting to another date and time."""
     from coordinator.cadence.recurrence import wall_clock
-    from coordinator.extensions import db
-    from coordinator.models import Meeting
-    from coordinator.services.meetings import move_meeting
+    from coordinator.meetings.reads import find_meeting
+    from coordinator.meetings.services import move_meeting
 
-    found = db.session.get(Meeting, meeting_id)
-    if found is None:
-        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
+    found = find_meeting(meeting_id)
     start = wall_clock(_parse_date(day, "date"), _parse_time(at), get_zone(zone or found.zone))
     moved = move_meeting(meeting_id, start, now=utc_now(), actor=Actor.cli(),
                          duration_minutes=duration, zone=zone, reason=reason)
@@ -367,7 +363,7 @@ def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration:
 @refuses_bad_input
 def meeting_cancel(meeting_id: int, reason: str | None) -> None:
     """Cancel one meeting (it stays, marked cancelled)."""
-    from coordinator.services.meetings import cancel_meeting
+    from coordinator.meetings.services import cancel_meeting
 
     cancel_meeting(meeting_id, now=utc_now(), actor=Actor.cli(), reason=reason)
     click.echo(f"Meeting {meeting_id} cancelled.")
@@ -419,7 +415,7 @@ def account() -> None:
 def account_create(email: str, name: str, role: str, country: str | None,
                    committee: str | None, language: str, zone: str) -> None:
     """Open an account; its set-up link is mailed (and printed, for a first install)."""
-    from coordinator.services.accounts import create_account, password_link
+    from coordinator.accounts.services import create_account, password_link
 
     created = create_account(email=email, name=name, role=role, country=country,
                              committee=committee, language=language, zone=zone,
@@ -469,7 +465,7 @@ def agenda() -> None:
 def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, duration: int,
                language: str | None) -> None:
     """Add an item to the draft agenda."""
-    from coordinator.services.agenda import add_item
+    from coordinator.agendas.services import add_item
 
     item = add_item(meeting_id, now=utc_now(), actor=Actor.cli(), kind=kind, title=title,
                     presenter=presenter, duration=duration, language=language)
@@ -482,7 +478,7 @@ def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, du
 @refuses_bad_input
 def agenda_publish(meeting_id: int) -> None:
     """Publish the draft: participants get it as an update of their invitation."""
-    from coordinator.services.agenda import publish_agenda
+    from coordinator.agendas.services import publish_agenda
 
     meeting = publish_agenda(meeting_id, now=utc_now(), actor=Actor.cli())
     click.echo(f"Agenda version {meeting.agenda_version} published.")
@@ -498,7 +494,7 @@ def suggestions() -> None:
 @with_appcontext
 def suggestions_list(meeting_id: int) -> None:
     """Every suggestion of a meeting with its state."""
-    from coordinator.services.moderation import suggestions_for
+    from coordinator.agendas.moderation import suggestions_for
 
     for s in suggestions_for(meeting_id):
         held = " (held)" if s.decided_at and not s.released_at else ""
@@ -515,7 +511,7 @@ def suggestions_list(meeting_id: int) -> None:
 def suggestions_decide(suggestion_id: int, decision: str, reason: str | None,
                        into: int | None) -> None:
     """Accept (onto the agenda), decline with a reason, defer, or merge a suggestion."""
-    from coordinator.services.moderation import decide_suggestion
+    from coordinator.agendas.moderation import decide_suggestion
 
     decide_suggestion(suggestion_id, decision, reason=reason, into_id=into, now=utc_now(),
                       actor=Actor.cli())
@@ -528,7 +524,7 @@ def suggestions_decide(suggestion_id: int, decision: str, reason: str | None,
 @refuses_bad_input
 def suggestions_release(meeting_id: int) -> None:
     """Announce every held outcome of a meeting at once."""
-    from coordinator.services.suggestions import release_outcomes
+    from coordinator.agendas.suggestions import release_outcomes
 
     click.echo(f"{release_outcomes(meeting_id, now=utc_now(), actor=Actor.cli())} outcomes "
                "released.")
@@ -542,7 +538,7 @@ def suggestions_release(meeting_id: int) -> None:
 @refuses_bad_input
 def suggestions_hold(meeting_id: int, off: bool) -> None:
     """Hold a meeting's outcomes until they are announced together with `release`."""
-    from coordinator.services.moderation import hold_outcomes
+    from coordinator.agendas.moderation import hold_outcomes
 
     hold_outcomes(meeting_id, not off, now=utc_now(), actor=Actor.cli())
     click.echo(f"Meeting {meeting_id}: outcomes " + ("announced as decided." if off else
@@ -560,8 +556,8 @@ def proposals() -> None:
 @refuses_bad_input
 def proposals_list(committee: str) -> None:
     """Every proposal to a committee (by slug) with its state."""
-    from coordinator.services.proposals import proposals_to
-    from coordinator.services.reference import committee_by_slug
+    from coordinator.agendas.proposals import proposals_to
+    from coordinator.reference.services import committee_by_slug
 
     rows, _ = proposals_to(committee_by_slug(committee).id)
     for p in rows:
@@ -574,7 +570,7 @@ def proposals_list(committee: str) -> None:
 @refuses_bad_input
 def proposals_consider(proposal_id: int) -> None:
     """Tell the proposer their proposal is under consideration."""
-    from coordinator.services.proposals import consider_proposal
+    from coordinator.agendas.proposals import consider_proposal
 
     consider_proposal(proposal_id, now=utc_now(), actor=Actor.cli())
     click.echo(f"Proposal {proposal_id}: under consideration.")
@@ -588,7 +584,7 @@ def proposals_consider(proposal_id: int) -> None:
 @refuses_bad_input
 def proposals_agenda(proposal_id: int, meeting_id: int | None) -> None:
     """Put a proposal on the agenda draft of a briefing."""
-    from coordinator.services.proposals import add_proposal_to_agenda
+    from coordinator.agendas.proposals import add_proposal_to_agenda
 
     placed = add_proposal_to_agenda(proposal_id, meeting_id=meeting_id, now=utc_now(),
                                     actor=Actor.cli())
@@ -602,7 +598,7 @@ def proposals_agenda(proposal_id: int, meeting_id: int | None) -> None:
 @refuses_bad_input
 def proposals_answer(proposal_id: int, answer: str) -> None:
     """Answer a proposal in writing."""
-    from coordinator.services.proposals import answer_proposal
+    from coordinator.agendas.proposals import answer_proposal
 
     answer_proposal(proposal_id, answer, now=utc_now(), actor=Actor.cli())
     click.echo(f"Proposal {proposal_id}: answered.")

@@ -234,7 +234,7 @@ def _answerable(invitation: Invitation, now: datetime) -> str | None:
 
 # The answer link in each invitation mail: bound to the invitation, revoked when a newer
 # version of the invitation is mailed, working until the meeting ends; it carries no time.
-# Declared here rather than beside its use case (services/rsvp.py) because the invitation
+# Declared here rather than beside its use case (invitations/rsvp.py) because the invitation
 # message, below the services, signs it.
 RSVP_LINK: PersonalLink[Invitation] = PersonalLink(
     "rsvp", "/rsvp/{token}", {"i": int, "v": int},

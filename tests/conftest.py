@@ -142,7 +142,7 @@ def app(backend: str, database_urls: dict[str, str | None], tmp_path: Path) -> I
 @pytest.fixture
 def seeded(app: Flask) -> Flask:
     """The app with countries and committees loaded."""
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     seed_reference(now=NOW)
     return app

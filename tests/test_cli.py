@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cli import main
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Country,
     Meeting,
@@ -19,8 +20,7 @@ from coordinator.models import (
     OutboxMessage,
     Series,
 )
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 
 
 def run(app, *args: str):  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     # invited contacts get their personal links at the first deadline tick.
     assert db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.published_agenda.is_not(None))) == 1
-    from coordinator.services.deadlines import run_due_deadlines
+    from coordinator.invitations.deadlines import run_due_deadlines
 
     run_due_deadlines(now=datetime(2026, 11, 22, 12, 1, tzinfo=UTC))
     links = db.session.scalars(select(OutboxMessage.recipient).where(

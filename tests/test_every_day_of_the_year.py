@@ -18,15 +18,15 @@ import pytest
 import time_machine
 from icalendar import Calendar
 
+from coordinator.agendas.suggestions import window_open
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.periods import period_of
 from coordinator.cadence.rest_days import holiday_name
 from coordinator.calendar.feeds import window
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import Series
-from coordinator.services.compliance import compliance_report
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.suggestions import window_open
-from coordinator.services.unit import Actor
+from coordinator.tracking.compliance import compliance_report
+from coordinator.unit import Actor
 
 AWKWARD_DAYS = [
     date(2027, 1, 29), date(2027, 1, 30), date(2027, 1, 31),  # month ends
@@ -114,9 +114,9 @@ def test_the_cadence_holds_on_an_awkward_day(seeded, client, today: date) -> Non
 def test_the_demo_puts_no_meeting_on_a_weekend(seeded, today: date) -> None:
     from sqlalchemy import select
 
+    from coordinator.demo import load_demo
     from coordinator.extensions import db
     from coordinator.models import Meeting
-    from coordinator.services.demo import load_demo
 
     now = datetime.combine(today, time(12), tzinfo=UTC)
     with time_machine.travel(now, tick=False):

@@ -107,7 +107,7 @@ def test_the_package_has_no_import_cycle() -> None:
 def test_the_walk_sees_a_cycle_hidden_inside_a_function(tmp_path: Path) -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     probe = tmp_path / "probe.py"
-    probe.write_text("def late():\n    from coordinator.services.agenda import add_item\n")
-    known = {**modules(), "coordinator.services.probe": probe}
-    assert imports("coordinator.services.probe", probe, known) == {
-        "coordinator.services.agenda"}
+    probe.write_text("def late():\n    from coordinator.agendas.services import add_item\n")
+    known = {**modules(), "coordinator.agendas.probe": probe}
+    assert imports("coordinator.agendas.probe", probe, known) == {
+        "coordinator.agendas.services"}

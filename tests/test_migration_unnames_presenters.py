@@ -10,13 +10,13 @@ import time_machine
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
+from coordinator.agendas.services import publish_agenda
+from coordinator.agendas.suggestions import accept_suggestion, submit_suggestion
 from coordinator.extensions import db
+from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.models import AgendaItem, AgendaPublication, Invitation, Meeting
 from coordinator.models.feeds import current_version
-from coordinator.services.agenda import publish_agenda
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.suggestions import accept_suggestion, submit_suggestion
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 

@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from coordinator.accounts.api_tokens import create_token
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cli import main
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     AgendaItem,
     Committee,
@@ -25,9 +27,7 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
-from coordinator.services.api_tokens import create_token
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.support.organisations import approved_contact
 from tests.web.people import csrf_of, log_in, make_account
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from coordinator.cli import main
-from coordinator.services.errors import Conflict, InvalidInput, NotFound, status_of
+from coordinator.errors import Conflict, InvalidInput, NotFound, status_of
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from coordinator.accounts.api_tokens import create_token
 from coordinator.extensions import db
 from coordinator.models import (
     Contact,
@@ -35,8 +36,7 @@ from coordinator.models import (
     Role,
     Scope,
 )
-from coordinator.services.api_tokens import create_token
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.smtp import free_port
 from tests.support.dates import safe_first_date
 from tests.web.people import make_account

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from coordinator.api.problems import Problem, field_problem, problem_response
 from coordinator.api.spec import Registry, openapi_document
-from coordinator.services.errors import Refusal, status_of
+from coordinator.errors import Refusal, status_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 registry = Registry()

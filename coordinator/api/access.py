@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import g, request
 
+from coordinator.accounts.api_tokens import account_for_token
 from coordinator.api.problems import Problem
 from coordinator.cadence.zones import utc_now
 from coordinator.models import Account
-from coordinator.services.api_tokens import account_for_token
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="coordinator"'}
 

@@ -8,12 +8,11 @@ from flask import Response, request
 from flask_babel import get_locale
 from werkzeug.http import unquote_etag
 
-from coordinator.extensions import db
 from coordinator.models import current_version
 
 
 def etag_for(*parts: object) -> str:
-    version, _ = current_version(db.session)
+    version, _ = current_version()
     # Titles are translated: the language is part of the answer, so of its tag.
     digest = hashlib.sha256(repr((request.path, sorted(request.args.items(multi=True)),
                                   str(get_locale()), parts)).encode()).hexdigest()[:16]

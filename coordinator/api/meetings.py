@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
-
+from coordinator.accounts import permissions
+from coordinator.agendas import services as agenda
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, api_actor, caller, required
@@ -12,23 +11,13 @@ from coordinator.api.etags import etag_for, not_modified
 from coordinator.api.out import meeting_out, next_offset
 from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
-from coordinator.models import AgendaItem, Committee, Country, Meeting, Series
-from coordinator.services import agenda, permissions
-from coordinator.services.errors import N_, NotFound
-from coordinator.services.meetings import cancel_meeting, move_meeting
-
-
-def _meeting(meeting_id: int) -> Meeting:
-    found = db.session.get(Meeting, meeting_id)
-    if found is None:
-        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
-    return found
+from coordinator.meetings.reads import find_meeting, meeting_page
+from coordinator.meetings.services import cancel_meeting, move_meeting
 
 
 def _managed(meeting_id: int):
     account = required()
-    meeting = _meeting(meeting_id)
+    meeting = find_meeting(meeting_id)
     allowed(permissions.can_manage_meeting(account, meeting))
     return account, meeting
 
@@ -42,27 +31,14 @@ def meetings(query: s.MeetingQuery):
     tag = etag_for()
     if (cached := not_modified(tag)) is not None:
         return cached
-    stmt = select(Meeting).join(Meeting.series)
-    if query.country:
-        stmt = stmt.where(Series.country.has(Country.iso == query.country))
-    if query.committee:
-        stmt = stmt.where(Series.committee.has(Committee.slug == query.committee))
-    if query.kind:
-        stmt = stmt.where(Series.kind == query.kind)
-    if query.status:
-        stmt = stmt.where(Meeting.status == query.status)
-    if query.start_from:
-        stmt = stmt.where(Meeting.start_at >= query.start_from)
-    if query.start_before:
-        stmt = stmt.where(Meeting.start_at < query.start_before)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.options(joinedload(Meeting.series).joinedload(Series.country),
-                     joinedload(Meeting.series).joinedload(Series.committee))
-        .order_by(Meeting.start_at, Meeting.id).limit(query.limit).offset(query.offset))
-    return json_response(s.MeetingPage(items=[meeting_out(m) for m in rows], total=total,
+    page = meeting_page(country=query.country, committee=query.committee, kind=query.kind,
+                        status=query.status, start_from=query.start_from,
+                        start_before=query.start_before, limit=query.limit,
+                        offset=query.offset)
+    return json_response(s.MeetingPage(items=[meeting_out(m) for m in page.rows],
+                                       total=page.total,
                                        next_offset=next_offset(query.offset, query.limit,
-                                                               total)),
+                                                               page.total)),
                          headers={"ETag": tag})
 
 
@@ -70,7 +46,7 @@ def meetings(query: s.MeetingQuery):
                     tag="meetings", response=s.MeetingOut, etag=True)
 def meeting(meeting_id: int):
     caller()
-    found = _meeting(meeting_id)  # a missing meeting is 404, whatever If-None-Match says
+    found = find_meeting(meeting_id)  # a missing meeting is 404, whatever If-None-Match says
     tag = etag_for()
     if (cached := not_modified(tag)) is not None:
         return cached
@@ -99,8 +75,10 @@ def cancel(meeting_id: int, body: s.CancelIn):
     return json_response(meeting_out(cancelled))
 
 
-def _agenda(found: Meeting) -> s.AgendaOut:
-    items = agenda.draft_items(found, db.session)
+def _agenda(meeting_id: int) -> s.AgendaOut:
+    """The draft as it stands now (read after the change, so fresh)."""
+    found = find_meeting(meeting_id)
+    items = agenda.draft_items(found)
     return s.AgendaOut(meeting_id=found.id, version=found.agenda_version,
                        draft_changed=found.agenda_dirty,
                        items=[s.AgendaEntryOut(**item.snapshot()) for item in items])
@@ -112,7 +90,7 @@ def _agenda(found: Meeting) -> s.AgendaOut:
 def agenda_items(meeting_id: int):
     """The draft as the coordinator edits it; the published agenda is on the meeting."""
     _, found = _managed(meeting_id)
-    return json_response(_agenda(found))
+    return json_response(_agenda(found.id))
 
 
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items",
@@ -123,16 +101,12 @@ def agenda_add(meeting_id: int, body: s.AgendaItemIn):
     agenda.add_item(found.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
                     title=body.title, presenter=body.presenter, duration=body.duration,
                     language=body.language)
-    db.session.refresh(found)
-    return json_response(_agenda(found), 201)
+    return json_response(_agenda(found.id), 201)
 
 
 def _item(meeting_id: int, item_id: int):
     account, found = _managed(meeting_id)
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != found.id:
-        raise NotFound(N_("No item %(id)s on meeting %(other)s."), id=item_id, other=meeting_id)
-    return account, found, item
+    return account, found, agenda.find_item(found.id, item_id)
 
 
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda-items/{item_id}/position",
@@ -141,8 +115,7 @@ def _item(meeting_id: int, item_id: int):
 def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):
     account, found, item = _item(meeting_id, item_id)
     agenda.move_item(item.id, body.position, now=utc_now(), actor=api_actor(account))
-    db.session.refresh(found)
-    return json_response(_agenda(found))
+    return json_response(_agenda(found.id))
 
 
 @registry.operation(bp, "DELETE", "/meetings/{meeting_id}/agenda-items/{item_id}",
@@ -151,8 +124,7 @@ def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):
 def agenda_remove(meeting_id: int, item_id: int):
     account, found, item = _item(meeting_id, item_id)
     agenda.remove_item(item.id, now=utc_now(), actor=api_actor(account))
-    db.session.refresh(found)
-    return json_response(_agenda(found))
+    return json_response(_agenda(found.id))
 
 
 @registry.operation(bp, "POST", "/meetings/{meeting_id}/agenda/publish",

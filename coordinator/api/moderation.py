@@ -5,30 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from coordinator.accounts import permissions
+from coordinator.agendas import moderation, proposals
+from coordinator.agendas.suggestions import release_outcomes
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, api_actor, required
 from coordinator.api.out import next_offset
 from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import Model, db
-from coordinator.models import Account, Committee, Meeting, Proposal, Suggestion
-from coordinator.services import moderation, permissions, proposals
-from coordinator.services.errors import N_, NotFound
-from coordinator.services.suggestions import release_outcomes
+from coordinator.meetings.reads import find_meeting
+from coordinator.models import Account, Meeting, Proposal, Suggestion
+from coordinator.people.committees import find_committee_by_id
 
-M = TypeVar("M", bound=Model)
-MISSING = {Meeting: N_("No meeting %(id)s."), Suggestion: N_("No suggestion %(id)s."),
-           Proposal: N_("No proposal %(id)s."), Committee: N_("No committee %(id)s.")}
+M = TypeVar("M")
 
-
-def _managed(model: type[M], ident: int,
+def _managed(find: Callable[[int], M], ident: int,
              may: Callable[[Account, M], bool]) -> tuple[Account, M]:
-    """The record and the token's account, if the account may change it."""
+    """The record (found as every door finds it) and the token's account, if the account
+    may change it."""
     account = required()
-    found = db.session.get(model, ident)
-    if found is None:
-        raise NotFound(MISSING[model], id=ident)
+    found = find(ident)
     allowed(may(account, found))
     return account, found
 
@@ -53,7 +50,7 @@ def _suggestion_out(x: Suggestion) -> s.SuggestionOut:
                     summary="Topics suggested for a meeting", tag="moderation",
                     response=s.SuggestionList, token=True)
 def suggestions(meeting_id: int):
-    _, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    _, meeting = _managed(find_meeting, meeting_id, permissions.can_manage_meeting)
     return json_response(s.SuggestionList(items=[
         _suggestion_out(x) for x in moderation.suggestions_for(meeting.id)]))
 
@@ -64,11 +61,10 @@ def suggestions(meeting_id: int):
 def decide(suggestion_id: int, body: s.DecisionIn):
     """accept (onto the agenda draft), decline (a reason is required and published),
     defer (to the series' next meeting) or merge (`into` another suggestion)."""
-    account, suggestion = _managed(Suggestion, suggestion_id, _may_moderate)
+    account, suggestion = _managed(moderation.find_suggestion, suggestion_id, _may_moderate)
     moderation.decide_suggestion(suggestion.id, body.decision, reason=body.reason,
                                  into_id=body.into, now=utc_now(), actor=api_actor(account))
-    db.session.refresh(suggestion)
-    return json_response(_suggestion_out(suggestion))
+    return json_response(_suggestion_out(moderation.find_suggestion(suggestion.id)))
 
 
 def _proposal_out(p: Proposal) -> s.ProposalOut:
@@ -82,7 +78,7 @@ def _proposal_out(p: Proposal) -> s.ProposalOut:
                     summary="Written proposals to a committee", tag="moderation",
                     query=s.Paging, response=s.ProposalPage, token=True)
 def committee_proposals(committee_id: int, query: s.Paging):
-    _managed(Committee, committee_id, permissions.can_manage_committee)
+    _managed(find_committee_by_id, committee_id, permissions.can_manage_committee)
     rows, total = proposals.proposals_to(committee_id, limit=query.limit, offset=query.offset)
     return json_response(s.ProposalPage(items=[_proposal_out(p) for p in rows], total=total,
                                         next_offset=next_offset(query.offset, query.limit,
@@ -94,7 +90,7 @@ def committee_proposals(committee_id: int, query: s.Paging):
                     response=s.ProposalOut, token=True, errors=(409,))
 def answer(proposal_id: int, body: s.AnswerIn):
     """The answer is mailed to the proposer and shown in the committee's public summary."""
-    account, proposal = _managed(Proposal, proposal_id, _may_answer)
+    account, proposal = _managed(proposals.find_proposal, proposal_id, _may_answer)
     answered = proposals.answer_proposal(proposal.id, body.answer, now=utc_now(),
                                          actor=api_actor(account))
     return json_response(_proposal_out(answered))
@@ -104,7 +100,7 @@ def answer(proposal_id: int, body: s.AnswerIn):
                     summary="Tell the proposer their proposal is under consideration",
                     tag="moderation", response=s.ProposalOut, token=True)
 def consider(proposal_id: int):
-    account, proposal = _managed(Proposal, proposal_id, _may_answer)
+    account, proposal = _managed(proposals.find_proposal, proposal_id, _may_answer)
     considered = proposals.consider_proposal(proposal.id, now=utc_now(),
                                              actor=api_actor(account))
     return json_response(_proposal_out(considered))
@@ -116,7 +112,7 @@ def consider(proposal_id: int):
 def put_on_agenda(proposal_id: int, body: s.PlacementIn):
     """It becomes an item of the agenda draft of the committee's next briefing (or of the
     briefing ahead named by `meeting_id`), and the proposer is told."""
-    account, proposal = _managed(Proposal, proposal_id, _may_answer)
+    account, proposal = _managed(proposals.find_proposal, proposal_id, _may_answer)
     placed = proposals.add_proposal_to_agenda(proposal.id, meeting_id=body.meeting_id,
                                               now=utc_now(), actor=api_actor(account))
     return json_response(_proposal_out(placed))
@@ -134,7 +130,7 @@ def _outcomes(meeting: Meeting, released: int = 0) -> s.OutcomesOut:
                     tag="moderation", body=s.HoldIn, response=s.OutcomesOut, token=True)
 def outcomes_hold(meeting_id: int, body: s.HoldIn):
     """Outcomes already held stay held until they are released."""
-    account, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    account, meeting = _managed(find_meeting, meeting_id, permissions.can_manage_meeting)
     held = moderation.hold_outcomes(meeting.id, body.hold, now=utc_now(),
                                     actor=api_actor(account))
     return json_response(_outcomes(held))
@@ -145,7 +141,6 @@ def outcomes_hold(meeting_id: int, body: s.HoldIn):
                     response=s.OutcomesOut, token=True)
 def outcomes_release(meeting_id: int):
     """Each proposer is mailed their topic's outcome, and the public page shows them."""
-    account, meeting = _managed(Meeting, meeting_id, permissions.can_manage_meeting)
+    account, meeting = _managed(find_meeting, meeting_id, permissions.can_manage_meeting)
     count = release_outcomes(meeting.id, now=utc_now(), actor=api_actor(account))
-    db.session.refresh(meeting)
-    return json_response(_outcomes(meeting, released=count))
+    return json_response(_outcomes(find_meeting(meeting.id), released=count))

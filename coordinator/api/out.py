@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import func, select
-
 from coordinator.api import schemas as s
 from coordinator.calendar.from_meeting import meeting_url
-from coordinator.extensions import db
+from coordinator.meetings.reads import meeting_count
 from coordinator.models import Meeting, Organisation, Series
 from coordinator.present import series_title
 
@@ -49,8 +47,7 @@ def meeting_out(meeting: Meeting) -> s.MeetingOut:
 def series_out(series: Series, *, private: bool = False) -> s.SeriesOut:
     """`private`: the caller manages the series, so it sees the online link too (public
     pages and feeds hide it, as invitations and private feeds are where it travels)."""
-    count = db.session.scalar(select(func.count(Meeting.id)).where(
-        Meeting.series_id == series.id)) or 0
+    count = meeting_count(series.id)
     return s.SeriesOut(
         id=series.id, kind=series.kind.value, title=series_title(series),
         country=series.country.iso if series.country else None,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from coordinator.accounts.permissions import is_secretariat
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, caller, required
 from coordinator.api.out import next_offset, organisation_out
 from coordinator.api.spec import json_response
-from coordinator.services.organisations import contacts_of, organisations_for
-from coordinator.services.permissions import is_secretariat
+from coordinator.people.organisations import contacts_of, organisations_for
 
 
 @registry.operation(bp, "GET", "/organisations", summary="Civil-society organisations",

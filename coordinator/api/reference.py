@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
+from coordinator.accounts.permissions import is_secretariat
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import caller
 from coordinator.api.etags import etag_for, not_modified
 from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
-from coordinator.models import Committee, CommitteeMember, Contact, Country
-from coordinator.services.compliance import compliance_report
-from coordinator.services.permissions import is_secretariat
-from coordinator.services.public_pages import shown_representative
+from coordinator.meetings.public import shown_representative
+from coordinator.reference.services import all_countries, committees_in_order
+from coordinator.tracking.compliance import compliance_report
 
 
 @registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
@@ -25,7 +21,7 @@ def countries():
     tag = etag_for()
     if (cached := not_modified(tag)) is not None:
         return cached
-    rows = db.session.scalars(select(Country).order_by(Country.iso))
+    rows = all_countries()
     return json_response(s.CountryList(items=[s.CountryOut(
         iso=c.iso, name_en=c.name_en, name_es=c.name_es, endorsement=c.endorsement,
         capital_zone=c.capital_zone, zones=list(c.zones or []),
@@ -41,10 +37,7 @@ def committees():
     tag = etag_for(secretariat)
     if (cached := not_modified(tag)) is not None:
         return cached
-    rows = db.session.scalars(select(Committee).options(
-        selectinload(Committee.members).selectinload(CommitteeMember.country),
-        selectinload(Committee.representative).selectinload(Contact.organisation))
-        .order_by(Committee.pillar, Committee.id))
+    rows = committees_in_order(with_people=True)
     items = []
     for c in rows:
         rep = shown_representative(c)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from coordinator.accounts import permissions
 from coordinator.api import bp, registry
 from coordinator.api import schemas as s
 from coordinator.api.access import allowed, api_actor, caller, required
@@ -11,17 +12,16 @@ from coordinator.api.out import deadlines_out, moved_because, next_offset, serie
 from coordinator.api.spec import json_response
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.zones import utc_now
-from coordinator.models import ParticipantRole
-from coordinator.services import permissions
-from coordinator.services.clashes import PreviewRow, preview_with_clashes
-from coordinator.services.participants import add_participant, remove_participant
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.series_reads import (
+from coordinator.invitations.participants import add_participant, remove_participant
+from coordinator.meetings.clashes import PreviewRow, preview_with_clashes
+from coordinator.meetings.reads import (
     find_series,
     participant_in,
     participants_of,
     series_page,
 )
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.models import ParticipantRole
 
 
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",

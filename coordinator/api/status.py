@@ -7,7 +7,7 @@ from coordinator.api import schemas as s
 from coordinator.api.access import required
 from coordinator.api.out import next_offset
 from coordinator.api.spec import json_response
-from coordinator.services import outbox
+from coordinator.tracking import outbox
 
 
 @registry.operation(bp, "GET", "/outbox", summary="Mail status in the account's scope",

@@ -38,7 +38,8 @@ CHILD_MEMORY = 1024 * 1024 * 1024  # bytes of address space
 
 
 class Unusable(Exception):
-    """The calendar cannot be used; `code` says why (see services.external_feeds.FETCH_ERRORS)."""
+    """The calendar cannot be used; `code` says why (one of FETCH_ERRORS in
+    coordinator.integrations.external_feeds)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from coordinator.calendar.event import CalendarEvent, DayEvent
 from coordinator.calendar.from_meeting import meeting_event, meeting_url
 from coordinator.calendar.ics import feed_ics
-from coordinator.extensions import DbSession
+from coordinator.extensions import DbSession, db
 from coordinator.i18n import supported_language
 from coordinator.links import absolute_url
 from coordinator.models import (
@@ -174,7 +174,9 @@ def _deadline_markers(meeting: Meeting, language: str) -> list[DayEvent]:
             for name, moment, summary in markers]
 
 
-def render(session: DbSession, feed: Feed, today: date) -> bytes:
+def render(feed: Feed, today: date, *, session: DbSession | None = None) -> bytes:
+    """The feed's body for `today`'s window (the request's session unless one is given)."""
+    session = session or db.session
     events: list[CalendarEvent | DayEvent] = []
     for meeting in session.scalars(meetings_query(feed, today)).unique():
         events.append(meeting_event(meeting, feed.language, private=feed.private))

@@ -14,12 +14,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from coordinator.accounts.services import request_password_reset
+from coordinator.agendas.proposals import request_proposal_link
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
+from coordinator.feeds.tokens import request_feed_link
 from coordinator.link_requests.models import LinkKind, LinkRequest
-from coordinator.services.accounts import request_password_reset
-from coordinator.services.feed_tokens import request_feed_link
-from coordinator.services.proposals import request_proposal_link
 
 log = logging.getLogger(__name__)
 

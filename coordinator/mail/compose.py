@@ -3,8 +3,17 @@
 A message's templates are `emails/<name>.txt` and `emails/<name>.html`. The text template
 extends `emails/_layout.txt` and holds the Subject in `{% block subject %}` (rendered alone,
 in the recipient's language, as Indico's email templates do); the HTML one extends
-`emails/_layout.html`. Each message is one function in its domain's messages module
-(`coordinator/messages/`), which calls `compose` here with its kind, key and template.
+`emails/_layout.html`.
+
+Each message is one function in its domain's `messages.py` (`coordinator/<domain>/
+messages.py`, as Indico's modules and Warehouse's `email/` keep theirs). A messages module
+imports only lower layers (models, mail, calendar, links, present), never its domain's
+services, so a service can call it without a circle; what the services know (a signed
+link, a state's label) is passed in. Each function takes the domain objects it needs and
+`now`, and returns an `Outgoing` for `coordinator.mail.outbox.enqueue`, naming in that one
+place the template pair, the outbox kind (a `MailKind`) and the idempotency key
+(`outbox_key`), which names the version of what it announces (the meeting's SEQUENCE, the
+proposal's state and instant), so each version is mailed once.
 """
 
 from __future__ import annotations

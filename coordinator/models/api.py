@@ -47,7 +47,7 @@ class ExternalFeed(Model):
     # Busy intervals of the next months, as [[start ISO, end ISO, summary], ...] in UTC.
     events: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A code from services.external_feeds.FETCH_ERRORS, translated when shown.
+    # A code from integrations.external_feeds.FETCH_ERRORS, translated when shown.
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when the calendar is added or its owner asks for a fetch; the calendars job

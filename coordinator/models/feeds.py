@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from coordinator.extensions import DbSession, Model
+from coordinator.extensions import DbSession, Model, db
 from coordinator.models.people import Organisation, RegistrationState
 from coordinator.models.types import UTCDateTime
 
@@ -102,7 +102,7 @@ class VersionMemo:
                 return self.value
             return None
 
-    def get(self, session: DbSession) -> tuple[int, datetime]:
+    def get(self, session: DbSession | None = None) -> tuple[int, datetime]:
         fresh = self.peek()
         if fresh is not None:
             return fresh
@@ -125,8 +125,9 @@ def version_memo(app: Any = None) -> VersionMemo:
     return app.extensions.setdefault("feed_version_memo", VersionMemo(MEMO_SECONDS))
 
 
-def current_version(session: DbSession) -> tuple[int, datetime]:
-    row = session.execute(select(DataVersion.version, DataVersion.changed_at)
+def current_version(session: DbSession | None = None) -> tuple[int, datetime]:
+    """The data version and when it changed (the request's session unless one is given)."""
+    row = (session or db.session).execute(select(DataVersion.version, DataVersion.changed_at)
                           .where(DataVersion.id == 1)).first()
     return (row[0], row[1]) if row else (0, datetime(2022, 6, 10, tzinfo=UTC))
 

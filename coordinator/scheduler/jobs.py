@@ -10,13 +10,13 @@ from typing import Any
 from flask import Flask, current_app
 
 from coordinator.cadence.zones import utc_now
+from coordinator.integrations.external_feeds import refresh_all, refresh_requested
+from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.link_requests.services import answer_link_requests
 from coordinator.mail.dispatch import dispatch, prune_sent
+from coordinator.meetings.series import materialise_all
 from coordinator.scheduler.runs import record_failure, record_start, record_success
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.digest import send_weekly_digest
-from coordinator.services.external_feeds import refresh_all, refresh_requested
-from coordinator.services.series import materialise_all
+from coordinator.tracking.digest import send_weekly_digest
 
 log = logging.getLogger(__name__)
 

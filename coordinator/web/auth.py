@@ -9,13 +9,13 @@ from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from coordinator.accounts import services as accounts
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import InvalidInput
 from coordinator.extensions import limiter, login_manager
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
 from coordinator.models import Account
-from coordinator.services import accounts
-from coordinator.services.errors import InvalidInput
 from coordinator.web.personal_links import personal_link
 
 bp = Blueprint("auth", __name__)

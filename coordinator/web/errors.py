@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coordinator.services.errors import InvalidInput, Refusal, status_of
+from coordinator.errors import InvalidInput, Refusal, status_of
 
 log = logging.getLogger(__name__)
 

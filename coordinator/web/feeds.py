@@ -37,26 +37,26 @@ from coordinator.calendar.feeds import (
     render,
     series_feed,
 )
-from coordinator.extensions import db, limiter
+from coordinator.extensions import limiter
+from coordinator.feeds.tokens import (
+    MANAGE_LINK,
+    organisation_for_token,
+    revoke_feed_tokens,
+    rotate_feed_token,
+)
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
 from coordinator.links import absolute_url, row
 from coordinator.models import Contact, Series
 from coordinator.models.feeds import version_memo
 from coordinator.present import country_name
-from coordinator.services.feed_tokens import (
-    MANAGE_LINK,
-    organisation_for_token,
-    revoke_feed_tokens,
-    rotate_feed_token,
-)
-from coordinator.services.reference import (
+from coordinator.reference.services import (
     all_countries,
     committees_in_order,
     find_committee,
     find_country,
 )
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
 
@@ -108,7 +108,7 @@ def lookups() -> FeedLookups:
 
 def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = False):
     language, deadlines = _options()
-    version, changed_at = version_memo().get(db.session)
+    version, changed_at = version_memo().get()
     # Countries, committees, series and tokens only change with the data version.
     feed = lookups().get((request.path, language, deadlines, version),
                          lambda: make(language, deadlines))
@@ -132,7 +132,7 @@ def _serve(make: Callable[[str | None, bool], Feed | None], *, private: bool = F
         return Response(status=304, headers=headers)
     body = cache().get(tag)
     if body is None:
-        body = render(db.session, feed, today)
+        body = render(feed, today)
         cache().put(tag, body)
     headers["Content-Type"] = "text/calendar; charset=utf-8"
     if not private:

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from coordinator.cadence.zones import utc_now
-from coordinator.extensions import limiter
-from coordinator.i18n import LANGUAGE_NAMES
-from coordinator.link_requests.models import LinkKind
-from coordinator.link_requests.services import ask_for_link
-from coordinator.models import Committee, Contact
-from coordinator.services.errors import InvalidInput, status_of
-from coordinator.services.proposals import (
+from coordinator.agendas.proposals import (
     MAX_BODY,
     MAX_TITLE,
     PROPOSE_LINK,
@@ -19,8 +12,15 @@ from coordinator.services.proposals import (
     public_summary,
     submit_proposal,
 )
-from coordinator.services.reference import committees_in_order, find_committee
-from coordinator.services.suggestions import new_form_key
+from coordinator.agendas.suggestions import new_form_key
+from coordinator.cadence.zones import utc_now
+from coordinator.errors import InvalidInput, status_of
+from coordinator.extensions import limiter
+from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.link_requests.models import LinkKind
+from coordinator.link_requests.services import ask_for_link
+from coordinator.models import Committee, Contact
+from coordinator.reference.services import committees_in_order, find_committee
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
 

@@ -7,12 +7,11 @@ from babel.dates import get_month_names
 from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale, gettext, lazy_gettext
 
+from coordinator.agendas.suggestions import window_open
 from coordinator.cadence.compliance import AgendaState, PeriodState
 from coordinator.cadence.periods import Period
 from coordinator.cadence.zones import is_known_zone, utc_now
-from coordinator.models import Committee, Country
-from coordinator.present import KIND_LABELS, country_name, series_title
-from coordinator.services.public_pages import (
+from coordinator.meetings.public import (
     cadence_tracker,
     committee_directory,
     public_meeting,
@@ -20,7 +19,8 @@ from coordinator.services.public_pages import (
     upcoming_meetings,
     zone_choices,
 )
-from coordinator.services.suggestions import window_open
+from coordinator.models import Committee, Country
+from coordinator.present import KIND_LABELS, country_name, series_title
 from coordinator.web.i18n import ZONE_COOKIE, select_timezone
 
 bp = Blueprint("public", __name__)

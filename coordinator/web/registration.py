@@ -17,9 +17,7 @@ from coordinator.cadence.zones import utc_now
 from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES, supported_language
 from coordinator.models import Contact, Country, RegistrationState
-from coordinator.present import country_name
-from coordinator.services.reference import all_countries
-from coordinator.services.registration import (
+from coordinator.people.registration import (
     CONFIRMATION_LINK,
     FIELDS,
     KIND_LABELS,
@@ -36,6 +34,8 @@ from coordinator.services.registration import (
     renew_confirmation,
     zones_of,
 )
+from coordinator.present import country_name
+from coordinator.reference.services import all_countries
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
 

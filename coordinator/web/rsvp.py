@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import Conflict, InvalidInput
 from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.invitations.rsvp import answer_invitation
 from coordinator.links import RSVP_LINK
 from coordinator.models import Invitation
 from coordinator.present import series_title
-from coordinator.services.errors import Conflict, InvalidInput
-from coordinator.services.rsvp import answer_invitation
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_babel import gettext
 
-from coordinator.services.errors import InvalidInput
+from coordinator.errors import InvalidInput
 
 # Pages load only our own stylesheet and scripts: no inline code, no third parties.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -9,14 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import force_locale
 
-from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db, limiter
-from coordinator.i18n import LANGUAGE_NAMES, supported_language
-from coordinator.models import Invitation, Suggestion
-from coordinator.present import series_title
-from coordinator.services.agenda import draft_items
-from coordinator.services.errors import N_, Conflict, InvalidInput, NotFound, status_of
-from coordinator.services.suggestions import (
+from coordinator.agendas.services import draft_items
+from coordinator.agendas.suggestions import (
     MAX_DESCRIPTION,
     MAX_TITLE,
     STATUS_LINK,
@@ -29,6 +23,12 @@ from coordinator.services.suggestions import (
     window_open,
     withdraw_suggestion,
 )
+from coordinator.cadence.zones import utc_now
+from coordinator.errors import N_, Conflict, InvalidInput, NotFound, status_of
+from coordinator.extensions import limiter
+from coordinator.i18n import LANGUAGE_NAMES, supported_language
+from coordinator.models import Invitation, Suggestion
+from coordinator.present import series_title
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
 
@@ -80,7 +80,7 @@ def page(invitation: Invitation, token: str):
         return render_template(
             "suggest.html", token=token, invitation=invitation, meeting=meeting,
             title=series_title(meeting.series), deadlines=meeting.deadlines,
-            open=window_open(meeting, now), agenda=draft_items(meeting, db.session),
+            open=window_open(meeting, now), agenda=draft_items(meeting),
             own=own, error=error, saved=saved or request.args.get("saved"),
             form=request.form if error else {}, form_key=new_form_key(),
             languages=LANGUAGE_NAMES, max_title=MAX_TITLE, max_description=MAX_DESCRIPTION,

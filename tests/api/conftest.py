@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from coordinator.accounts.api_tokens import create_token
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import Contact, Organisation, RegistrationState, Role, Scope
-from coordinator.services.api_tokens import create_token
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.web.people import make_account
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

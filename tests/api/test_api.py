@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 import time_machine
 
+from coordinator.accounts.api_tokens import revoke_token
 from coordinator.extensions import db
 from coordinator.models import AuditEntry, Meeting, Participant, Series
-from coordinator.services.api_tokens import revoke_token
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.api.conftest import NOW, bearer
 
 frozen = time_machine.travel(NOW, tick=False)

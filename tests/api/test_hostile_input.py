@@ -106,10 +106,10 @@ def armed_world(world):  # type: ignore[no-untyped-def]
     """The API world plus one record of each kind a write can target."""
     import sqlalchemy as sa
 
+    from coordinator.agendas.services import add_item
     from coordinator.extensions import db
     from coordinator.models import Committee, Contact, Participant, Proposal, Suggestion
-    from coordinator.services.agenda import add_item
-    from coordinator.services.unit import Actor
+    from coordinator.unit import Actor
 
     contact = db.session.scalar(sa.select(Contact))
     committee = db.session.scalar(sa.select(Committee).order_by(Committee.id))

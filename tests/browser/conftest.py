@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from coordinator.services.reference import seed_reference
+from coordinator.reference.services import seed_reference
 from tests.conftest import NOW
 
 CHROMIUM = os.environ.get("COORDINATOR_CHROMIUM", "/usr/bin/chromium")

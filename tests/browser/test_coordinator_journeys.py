@@ -8,12 +8,12 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from coordinator.agendas.services import add_item, publish_agenda
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import AgendaPublication, Meeting, Role, Series
-from coordinator.services.agenda import add_item, publish_agenda
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.support.dates import safe_first_date
 from tests.web.people import PASSWORD, make_account
 

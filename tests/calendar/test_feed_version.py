@@ -9,15 +9,15 @@ import time_machine
 from sqlalchemy import select
 
 from coordinator.extensions import db
+from coordinator.invitations.rsvp import answer_invitation
+from coordinator.meetings.services import move_meeting
 from coordinator.models import Contact, Invitation, current_version
-from coordinator.services.meetings import move_meeting
-from coordinator.services.registration import (
+from coordinator.people.registration import (
     approve_registration,
     confirm_registration,
     register_organisation,
 )
-from coordinator.services.rsvp import answer_invitation
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 from tests.web.test_registration import VALID

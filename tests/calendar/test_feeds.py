@@ -17,13 +17,13 @@ from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
 from coordinator.extensions import db
+from coordinator.feeds.tokens import rotate_feed_token
+from coordinator.invitations.participants import add_participant
 from coordinator.link_requests.services import answer_link_requests
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.meetings.services import cancel_meeting, move_meeting
 from coordinator.models import Meeting, OutboxMessage
-from coordinator.services.feed_tokens import rotate_feed_token
-from coordinator.services.meetings import cancel_meeting, move_meeting
-from coordinator.services.participants import add_participant
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 

@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.invitations.participants import add_participant
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Account,
     Contact,
@@ -16,9 +18,7 @@ from coordinator.models import (
     Scope,
     Series,
 )
-from coordinator.services.participants import add_participant
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 
 PEOPLE = [
     ("Ana Ixcot", "ana@cso.example", "es", "America/Guatemala"),

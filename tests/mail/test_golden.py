@@ -25,30 +25,25 @@ import time_machine
 from flask import Flask, template_rendered
 from sqlalchemy import select
 
+from coordinator.accounts.messages import password_link_message
+from coordinator.agendas.messages import (
+    proposal_link_message,
+    proposal_status_message,
+    suggest_link_message,
+    suggestion_outcome_message,
+    suggestion_received_message,
+)
 from coordinator.extensions import db
-from coordinator.mail.kinds import MailKind
-from coordinator.mail.outbox import Outgoing
-from coordinator.messages.accounts import password_link_message
-from coordinator.messages.committees import representative_message
-from coordinator.messages.digest import digest_message
-from coordinator.messages.feed_tokens import feed_link_message
-from coordinator.messages.invitations import (
+from coordinator.feeds.messages import feed_link_message
+from coordinator.invitations.messages import (
     agenda_message,
     agenda_reminder_message,
     cancellation_message,
     invitation_message,
     reminder_message,
 )
-from coordinator.messages.proposals import proposal_link_message, proposal_status_message
-from coordinator.messages.registration import (
-    registration_confirm_message,
-    registration_decision_message,
-)
-from coordinator.messages.suggestions import (
-    suggest_link_message,
-    suggestion_outcome_message,
-    suggestion_received_message,
-)
+from coordinator.mail.kinds import MailKind
+from coordinator.mail.outbox import Outgoing
 from coordinator.models import (
     Account,
     Committee,
@@ -63,6 +58,12 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
+from coordinator.people.messages import (
+    registration_confirm_message,
+    registration_decision_message,
+    representative_message,
+)
+from coordinator.tracking.messages import digest_message
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 

@@ -15,9 +15,9 @@ from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
 from coordinator.extensions import db
 from coordinator.mail.dispatch import dispatch
+from coordinator.meetings.services import cancel_meeting, move_meeting
 from coordinator.models import Invitation, OutboxMessage, OutboxState
-from coordinator.services.meetings import cancel_meeting, move_meeting
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 from tests.smtp import Received
@@ -122,8 +122,8 @@ def test_cancelling_sends_method_cancel_to_everyone_invited(seeded, mailed) -> N
 
 def test_a_participant_added_later_is_invited_at_once(seeded, mailed) -> None:
     world = make_world(NOW, people=PEOPLE[:1])
+    from coordinator.invitations.participants import add_participant
     from coordinator.models import Contact
-    from coordinator.services.participants import add_participant
 
     late = Contact(organisation=world.organisation, name="Late", email="late@cso.example",
                    language="fr", zone="America/Port-au-Prince", created_at=NOW)
@@ -136,7 +136,7 @@ def test_a_participant_added_later_is_invited_at_once(seeded, mailed) -> None:
 
 
 def test_invitations_wait_for_the_invitation_window(seeded, mailed) -> None:
-    from coordinator.services.deadlines import run_due_deadlines
+    from coordinator.invitations.deadlines import run_due_deadlines
 
     world = make_world(NOW, first=date(2026, 12, 10), rrule="FREQ=MONTHLY;INTERVAL=3")
     march = sorted(world.series.meetings, key=lambda m: m.start_at)[1]
@@ -178,8 +178,8 @@ def test_enqueueing_the_same_key_twice_stores_one_row(seeded) -> None:
 @pytest.mark.parametrize("address", ["not-an-address", "a@b", "ana@@cso.example", "",
                                      "ana@cso.example\nBcc: x@evil.example"])
 def test_a_contact_without_a_valid_address_is_refused_at_entry(seeded, address: str) -> None:
+    from coordinator.errors import InvalidInput
     from coordinator.models import Contact
-    from coordinator.services.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="valid e-mail"):
         Contact(name="X", email=address, language="en", zone="UTC", created_at=NOW)
@@ -199,7 +199,7 @@ def test_without_smtp_messages_become_eml_files(seeded, app, tmp_path) -> None:
 # The pages read the clock: the link is followed a minute after the mail, whatever today is.
 @time_machine.travel(NOW + timedelta(minutes=1))
 def test_rsvp_link_from_the_mail_records_the_answer(seeded, mailed, client) -> None:
-    from coordinator.services.rsvp import rsvp_summary
+    from coordinator.invitations.rsvp import rsvp_summary
 
     world = make_world(NOW)
     dispatch(NOW)

@@ -10,7 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from coordinator.accounts.services import request_password_reset
 from coordinator.extensions import db
+from coordinator.feeds.tokens import request_feed_link
 from coordinator.mail.outbox import STRANGER_DAILY
 from coordinator.models import (
     Contact,
@@ -20,8 +22,6 @@ from coordinator.models import (
     Role,
     Scope,
 )
-from coordinator.services.accounts import request_password_reset
-from coordinator.services.feed_tokens import request_feed_link
 from tests.conftest import NOW
 from tests.web.people import make_account
 

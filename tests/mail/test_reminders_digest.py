@@ -9,12 +9,12 @@ from sqlalchemy import select
 from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
 from coordinator.extensions import db
+from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.mail.dispatch import dispatch
+from coordinator.meetings.services import move_meeting
 from coordinator.models import Account, Answer, Invitation, OutboxMessage, Role
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.digest import send_weekly_digest
-from coordinator.services.meetings import move_meeting
-from coordinator.services.unit import Actor
+from coordinator.tracking.digest import send_weekly_digest
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 

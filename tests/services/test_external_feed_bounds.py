@@ -20,9 +20,8 @@ import time_machine
 from flask import current_app, has_app_context
 
 from coordinator.extensions import db
-from coordinator.models import ExternalFeed, Role
-from coordinator.services import external_feeds
-from coordinator.services.external_feeds import (
+from coordinator.integrations import external_feeds
+from coordinator.integrations.external_feeds import (
     FETCH_ERRORS,
     Unusable,
     add_feed,
@@ -30,7 +29,8 @@ from coordinator.services.external_feeds import (
     refresh_feed,
     refresh_requested,
 )
-from coordinator.services.unit import Actor
+from coordinator.models import ExternalFeed, Role
+from coordinator.unit import Actor
 from tests.support.calendar_servers import calendar, closed_port, event, serving
 from tests.web.people import make_account
 
@@ -130,7 +130,7 @@ def test_refused_timed_out_unknown_and_private_hosts_store_the_same_error(
 
 @time_machine.travel(NOW, tick=False)
 def test_the_owner_reads_the_generic_error_in_their_language(bounded) -> None:
-    from coordinator.services.external_feeds import fetch_error
+    from coordinator.integrations.external_feeds import fetch_error
 
     with bounded.test_request_context(headers={"Accept-Language": "es"}):
         assert fetch_error("unreachable") == fetch_error("something a past version stored")

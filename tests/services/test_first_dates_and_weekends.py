@@ -8,15 +8,15 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from coordinator.accounts.api_tokens import create_token
 from coordinator.cadence.errors import InvalidRule
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cli import main
+from coordinator.errors import Conflict
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, preview, schedule_series
 from coordinator.models import Meeting, Role, Series
-from coordinator.services.api_tokens import create_token
-from coordinator.services.errors import Conflict
-from coordinator.services.series import SeriesInput, preview, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.web.people import csrf_of, log_in, make_account
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -85,7 +85,7 @@ def test_bad_first_dates_and_rules_are_refused_and_nothing_is_written(seeded) ->
         schedule_series(national(date(2026, 11, 21)), now=NOW, actor=Actor.cli())
     assert past.value.field == "first_date" and "has passed" in past.value.message
     with pytest.raises(Conflict):
-        preview(db.session, national(date(2026, 11, 21)), now=NOW)
+        preview(national(date(2026, 11, 21)), now=NOW)
     with pytest.raises(InvalidRule) as skipping:
         schedule_series(national(date(2027, 1, 30), rrule="FREQ=MONTHLY;INTERVAL=3"),
                         now=NOW, actor=Actor.cli())

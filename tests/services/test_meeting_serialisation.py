@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
+from coordinator.errors import Conflict
 from coordinator.extensions import db
+from coordinator.meetings.services import cancel_meeting, move_meeting
 from coordinator.models import Meeting, MeetingStatus, OutboxMessage
-from coordinator.services.errors import Conflict
-from coordinator.services.meetings import cancel_meeting, move_meeting
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 
@@ -130,8 +130,8 @@ def test_a_move_and_a_cancel_at_the_same_instant_end_consistent(seeded: Flask) -
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_agenda_changes_at_the_same_instant_keep_order_and_publish_once(seeded: Flask) -> None:
+    from coordinator.agendas.services import add_item, publish_agenda
     from coordinator.models import AgendaItem, AgendaPublication
-    from coordinator.services.agenda import add_item, publish_agenda
 
     world = make_world(NOW)
     meeting_id = world.first.id
@@ -154,7 +154,7 @@ def test_agenda_changes_at_the_same_instant_keep_order_and_publish_once(seeded: 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_on_sqlite_a_change_at_the_same_instant_is_applied_or_refused_never_lost(
         seeded: Flask) -> None:
-    from coordinator.services.unit import Busy
+    from coordinator.unit import Busy
 
     world = make_world(NOW)
     meeting_id = world.first.id
@@ -171,9 +171,9 @@ def test_on_sqlite_a_change_at_the_same_instant_is_applied_or_refused_never_lost
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_a_form_sent_several_times_at_once_stores_one_row_and_answers_each(
         seeded: Flask) -> None:
+    from coordinator.agendas.proposals import submit_proposal
     from coordinator.models import Committee, Contact, Proposal
-    from coordinator.services.proposals import submit_proposal
-    from coordinator.services.unit import Busy
+    from coordinator.unit import Busy
 
     make_world(NOW)
     contact_id = db.session.scalars(select(Contact.id).limit(1)).one()

@@ -20,18 +20,18 @@ from coordinator.cadence.errors import (
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.recurrence import wall_clock
 from coordinator.cadence.zones import get_zone
+from coordinator.errors import Conflict, NotFound
 from coordinator.extensions import db
-from coordinator.models import AuditEntry, Meeting, MeetingStatus, Series, SeriesRule
-from coordinator.services.errors import Conflict, NotFound
-from coordinator.services.meetings import cancel_meeting, move_meeting
-from coordinator.services.series import (
+from coordinator.meetings.series import (
     RuleChange,
     SeriesInput,
     change_rule,
     materialise_all,
     schedule_series,
 )
-from coordinator.services.unit import Actor
+from coordinator.meetings.services import cancel_meeting, move_meeting
+from coordinator.models import AuditEntry, Meeting, MeetingStatus, Series, SeriesRule
+from coordinator.unit import Actor
 from tests.conftest import NOW
 
 ACTOR = Actor("tester")

@@ -12,9 +12,9 @@ from sqlalchemy import delete, select
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.periods import period_of
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, materialise_all, schedule_series
 from coordinator.models import AuditEntry, Meeting, Series
-from coordinator.services.series import SeriesInput, materialise_all, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 
 

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from coordinator.agendas.suggestions import suggest_link
 from coordinator.extensions import db
 from coordinator.models import Invitation, Suggestion
-from coordinator.services.suggestions import suggest_link
 from tests.mail.scenario import make_world
 from tests.smtp import free_port
 from tests.suggestions.helpers import CSRF, FORM_KEY

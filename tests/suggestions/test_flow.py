@@ -10,13 +10,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from coordinator.agendas.services import add_item, publish_agenda
+from coordinator.agendas.suggestions import accept_suggestion, decline_suggestion
 from coordinator.extensions import db
+from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.mail.dispatch import dispatch
 from coordinator.models import Suggestion, SuggestionState
-from coordinator.services.agenda import add_item, publish_agenda
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.suggestions import accept_suggestion, decline_suggestion
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 from tests.suggestions.helpers import html_text, link_in, plain_text, submit
@@ -97,7 +97,7 @@ def test_window_links_topics_decisions_and_published_agenda(seeded, mailed, clie
 
 
 def test_held_outcomes_are_published_together(seeded, mailed, frozen) -> None:
-    from coordinator.services.suggestions import release_outcomes, submit_suggestion
+    from coordinator.agendas.suggestions import release_outcomes, submit_suggestion
 
     world = make_world(NOW, first=date(2026, 12, 28))
     meeting = world.first
@@ -127,7 +127,7 @@ def test_held_outcomes_are_published_together(seeded, mailed, frozen) -> None:
 
 
 def test_publishing_again_tells_what_changed(seeded, mailed, frozen) -> None:
-    from coordinator.services.agenda import remove_item
+    from coordinator.agendas.services import remove_item
 
     world = make_world(NOW, first=date(2026, 12, 28), people=PEOPLE[:1])
     meeting = world.first
@@ -150,8 +150,8 @@ def test_publishing_again_tells_what_changed(seeded, mailed, frozen) -> None:
 
 
 def test_agenda_items_can_be_edited_and_reordered_before_publishing(seeded, frozen) -> None:
-    from coordinator.services.agenda import move_item, update_item
-    from coordinator.services.errors import InvalidInput
+    from coordinator.agendas.services import move_item, update_item
+    from coordinator.errors import InvalidInput
 
     world = make_world(NOW, first=date(2026, 12, 28), people=PEOPLE[:1])
     meeting = world.first

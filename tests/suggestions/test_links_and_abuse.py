@@ -9,17 +9,17 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from coordinator.extensions import db
-from coordinator.mail.dispatch import dispatch
-from coordinator.models import Invitation, Meeting, OutboxMessage, Suggestion
-from coordinator.services.suggestions import (
+from coordinator.agendas.suggestions import (
     SUGGEST_LINK,
     accept_suggestion,
     decline_suggestion,
     release_outcomes,
     suggest_link,
 )
-from coordinator.services.unit import Actor
+from coordinator.extensions import db
+from coordinator.mail.dispatch import dispatch
+from coordinator.models import Invitation, Meeting, OutboxMessage, Suggestion
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 from tests.suggestions.helpers import CSRF, html_text, submit
@@ -100,7 +100,7 @@ def test_a_closed_window_refuses_topics_with_410_and_keeps_status_visible(world,
 
 
 def test_a_cancelled_meeting_makes_the_link_410(world, client) -> None:
-    from coordinator.services.meetings import cancel_meeting
+    from coordinator.meetings.services import cancel_meeting
 
     path = path_of(invitations()[0])
     cancel_meeting(world.first.id, now=NOW, actor=Actor.cli())
@@ -156,7 +156,7 @@ def test_withdrawn_topics_cannot_be_edited(world, client) -> None:
 
 
 def test_a_flood_from_one_link_is_capped_and_rate_limited(world, client) -> None:
-    from coordinator.services.suggestions import MAX_TOPICS
+    from coordinator.agendas.suggestions import MAX_TOPICS
 
     path = path_of(invitations()[0])
     answers = [submit(client, path, title=f"Topic {n}") for n in range(24)]
@@ -168,7 +168,7 @@ def test_a_flood_from_one_link_is_capped_and_rate_limited(world, client) -> None
     assert 429 in statuses[20:]  # ... and the link's rate limit still holds
     assert count(Suggestion) == MAX_TOPICS
     # A withdrawn topic frees a place.
-    from coordinator.services.suggestions import submit_suggestion, withdraw_suggestion
+    from coordinator.agendas.suggestions import submit_suggestion, withdraw_suggestion
 
     invitation = invitations()[0]
     suggestion = db.session.scalars(select(Suggestion).limit(1)).one()
@@ -196,7 +196,7 @@ def test_script_in_every_field_is_shown_escaped_in_pages_mails_and_feeds(world, 
     for s in suggestions[1:]:
         decline_suggestion(s.id, reason=s.title, now=NOW, actor=Actor.cli())
     release_outcomes(world.first.id, now=NOW, actor=Actor.cli())
-    from coordinator.services.agenda import publish_agenda
+    from coordinator.agendas.services import publish_agenda
 
     publish_agenda(world.first.id, now=NOW, actor=Actor.cli())
     pages = [client.get(f"/meetings/{world.first.id}").get_data(as_text=True),

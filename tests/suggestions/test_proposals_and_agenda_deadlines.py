@@ -9,19 +9,19 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from coordinator.cadence.kinds import SeriesKind
-from coordinator.extensions import db
-from coordinator.link_requests.services import answer_link_requests
-from coordinator.models import AgendaItem, OutboxMessage, Proposal, ProposalState
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.proposals import (
+from coordinator.agendas.proposals import (
     add_proposal_to_agenda,
     answer_proposal,
     consider_proposal,
     proposal_link,
 )
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.extensions import db
+from coordinator.invitations.deadlines import run_due_deadlines
+from coordinator.link_requests.services import answer_link_requests
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.models import AgendaItem, OutboxMessage, Proposal, ProposalState
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 from tests.suggestions.helpers import CSRF, FORM_KEY, stored_text
@@ -88,8 +88,8 @@ def test_a_contact_asks_for_a_link_writes_and_follows_the_proposal(world, client
 
 
 def test_answers_are_mailed_and_public_in_summary(world, client) -> None:
+    from coordinator.agendas.proposals import submit_proposal
     from coordinator.models import Committee, Contact
-    from coordinator.services.proposals import submit_proposal
 
     contact = db.session.scalars(select(Contact).limit(1)).one()
     committee = db.session.scalars(select(Committee).where(
@@ -153,8 +153,8 @@ def test_the_coordinator_is_reminded_3_days_before_and_on_the_day(world) -> None
 
 
 def test_no_reminder_once_the_agenda_is_out_and_lateness_is_recorded(world) -> None:
-    from coordinator.services.agenda import add_item, publish_agenda
-    from coordinator.services.compliance import compliance_report
+    from coordinator.agendas.services import add_item, publish_agenda
+    from coordinator.tracking.compliance import compliance_report
 
     meeting = world.first
     due = meeting.deadlines.agenda_due

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import time_machine
 
 from coordinator.extensions import db
+from coordinator.integrations.external_feeds import Unusable, busy_intervals, refresh_requested
 from coordinator.models import ExternalFeed, Role
-from coordinator.services.external_feeds import Unusable, busy_intervals, refresh_requested
 from tests.web.people import csrf_of, log_in, make_account
 from tests.web.test_route_guards import PUBLIC
 from tests.web.test_workspace import gt_series, post
@@ -211,7 +211,7 @@ def odd_server():  # type: ignore[no-untyped-def]
 @time_machine.travel(NOW, tick=False)
 def test_calendar_fetch_refuses_redirects_and_survives_odd_servers(seeded, odd_server,
                                                                    calendar_server) -> None:
-    from coordinator.services.external_feeds import refresh_all
+    from coordinator.integrations.external_feeds import refresh_all
 
     seeded.config["EXTERNAL_FEEDS_ALLOW_PRIVATE"] = True
     make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT")

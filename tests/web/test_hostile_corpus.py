@@ -21,8 +21,20 @@ import sqlalchemy as sa
 import time_machine
 from flask import Flask
 
+from coordinator.accounts.api_tokens import create_token
+from coordinator.accounts.services import password_link
+from coordinator.agendas.proposals import proposal_link, submit_proposal
+from coordinator.agendas.services import add_item
+from coordinator.agendas.suggestions import (
+    decline_suggestion,
+    status_link,
+    submit_suggestion,
+    suggest_link,
+)
 from coordinator.extensions import db, limiter
-from coordinator.messages.invitations import rsvp_token
+from coordinator.feeds.tokens import manage_link
+from coordinator.integrations.external_feeds import add_feed
+from coordinator.invitations.messages import rsvp_token
 from coordinator.models import (
     Account,
     Committee,
@@ -32,24 +44,12 @@ from coordinator.models import (
     OutboxState,
     Role,
 )
-from coordinator.services.accounts import password_link
-from coordinator.services.agenda import add_item
-from coordinator.services.api_tokens import create_token
-from coordinator.services.external_feeds import add_feed
-from coordinator.services.feed_tokens import manage_link
-from coordinator.services.proposals import proposal_link, submit_proposal
-from coordinator.services.registration import (
+from coordinator.people.registration import (
     confirm_registration,
     confirmation_link,
     register_organisation,
 )
-from coordinator.services.suggestions import (
-    decline_suggestion,
-    status_link,
-    submit_suggestion,
-    suggest_link,
-)
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 from tests.support.database import snapshot

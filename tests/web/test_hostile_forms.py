@@ -16,9 +16,9 @@ from flask import Flask
 
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import Organisation, Role, Series
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.web.people import csrf_of, log_in, make_account
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -101,8 +101,8 @@ def test_forms_refuse_hostile_values_without_a_server_error(seeded: Flask, world
 
 def test_the_api_refuses_hidden_characters_in_json_with_a_problem(seeded: Flask,
                                                                   world) -> None:
+    from coordinator.accounts.api_tokens import create_token
     from coordinator.models import Account
-    from coordinator.services.api_tokens import create_token
 
     with time_machine.travel(NOW, tick=False):
         account = db.session.scalars(sa.select(Account)).one()

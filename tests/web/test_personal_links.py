@@ -16,13 +16,13 @@ import time_machine
 from flask import Flask
 from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
+from coordinator.accounts.services import set_password
+from coordinator.agendas.suggestions import submit_suggestion
 from coordinator.extensions import db, limiter
 from coordinator.links import KINDS, STATUS, Outcome, PersonalLink
+from coordinator.meetings.services import cancel_meeting
 from coordinator.models import Account, Committee, Contact, Invitation, RegistrationState, Role
-from coordinator.services.accounts import set_password
-from coordinator.services.meetings import cancel_meeting
-from coordinator.services.suggestions import submit_suggestion
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
 from tests.support.database import snapshot

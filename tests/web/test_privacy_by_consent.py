@@ -12,9 +12,16 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from coordinator.accounts.api_tokens import create_token
+from coordinator.agendas.proposals import add_proposal_to_agenda, proposal_link
+from coordinator.agendas.services import publish_agenda
+from coordinator.agendas.suggestions import submit_suggestion, suggest_link
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
-from coordinator.messages.invitations import rsvp_links
+from coordinator.invitations.deadlines import run_due_deadlines
+from coordinator.invitations.messages import rsvp_links
+from coordinator.invitations.participants import add_participant
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Committee,
     Contact,
@@ -26,14 +33,7 @@ from coordinator.models import (
     Role,
     Scope,
 )
-from coordinator.services.agenda import publish_agenda
-from coordinator.services.api_tokens import create_token
-from coordinator.services.deadlines import run_due_deadlines
-from coordinator.services.participants import add_participant
-from coordinator.services.proposals import add_proposal_to_agenda, proposal_link
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.suggestions import submit_suggestion, suggest_link
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import PEOPLE, make_world
 from tests.suggestions.helpers import CSRF, FORM_KEY

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time
 import time_machine
 
 from coordinator.cadence.kinds import SeriesKind
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.unit import Actor
 
 
 def make_series(now: datetime):  # type: ignore[no-untyped-def]

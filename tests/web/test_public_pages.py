@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, time
 
 import time_machine
 
+from coordinator.agendas.services import add_item, publish_agenda
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.meetings.services import cancel_meeting
 from coordinator.models import (
     Committee,
     Contact,
@@ -18,10 +21,7 @@ from coordinator.models import (
     Scope,
     Series,
 )
-from coordinator.services.agenda import add_item, publish_agenda
-from coordinator.services.meetings import cancel_meeting
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 
 ACTOR = Actor.cli()
 SUMMER = datetime(2026, 8, 20, 12, tzinfo=UTC)  # in Q3 2026, in H2

@@ -10,9 +10,13 @@ import time_machine
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from coordinator.accounts.services import PASSWORD_LINK
 from coordinator.cadence.kinds import SeriesKind
+from coordinator.errors import Conflict
 from coordinator.extensions import db
+from coordinator.invitations.participants import add_participant
 from coordinator.mail.dispatch import dispatch
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     AuditEntry,
     Contact,
@@ -21,17 +25,13 @@ from coordinator.models import (
     RegistrationState,
     Role,
 )
-from coordinator.services.accounts import PASSWORD_LINK
-from coordinator.services.errors import Conflict
-from coordinator.services.participants import add_participant
-from coordinator.services.registration import (
+from coordinator.people.registration import (
     CONFIRMATION_LINK,
     confirm_registration,
     confirmation_link,
     register_organisation,
 )
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.suggestions.helpers import html_text, link_in, plain_text
 from tests.web.people import csrf_of, log_in, make_account

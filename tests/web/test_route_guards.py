@@ -13,8 +13,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from coordinator.agendas.services import add_item
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     AgendaItem,
     Committee,
@@ -29,9 +31,7 @@ from coordinator.models import (
     Scope,
     Suggestion,
 )
-from coordinator.services.agenda import add_item
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.web.people import csrf_of, log_in, make_account
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -78,8 +78,8 @@ def _world() -> dict[str, int]:
                         updated_at=NOW)
     db.session.add_all([suggestion, failed, invited, proposal])
     db.session.commit()
+    from coordinator.accounts.api_tokens import create_token
     from coordinator.models import Account, ExternalFeed
-    from coordinator.services.api_tokens import create_token
 
     guatemala = db.session.scalar(sa.select(Account).where(Account.email == "gt@example.org"))
     create_token(guatemala.id, "gt", now=NOW, actor=Actor.cli())
@@ -245,8 +245,8 @@ def test_every_api_write_refuses_anonymous_cookie_and_out_of_scope_callers(seede
     """The API takes bearer tokens only: a browser's session cookie gets 401 (so a
     cross-site form can never act through it, which is why it needs no CSRF token), and
     a token of another country's coordinator gets 403."""
+    from coordinator.accounts.api_tokens import create_token
     from coordinator.models import Account
-    from coordinator.services.api_tokens import create_token
 
     ids = _world()
     writes = [r for r in _state_changing_rules(seeded) if r.endpoint.startswith("api.")]

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import time_machine
 from flask import Flask
 
+from coordinator.accounts.api_tokens import create_token
+from coordinator.accounts.services import set_active
 from coordinator.models import Role
-from coordinator.services.accounts import set_active
-from coordinator.services.api_tokens import create_token
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.web.people import csrf_of, log_in, make_account
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

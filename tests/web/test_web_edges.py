@@ -9,13 +9,13 @@ import sqlalchemy as sa
 import time_machine
 
 from coordinator.cadence.kinds import SeriesKind
+from coordinator.demo import load_demo
 from coordinator.extensions import db
 from coordinator.mail.dispatch import dispatch
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import Account, Committee, Participant, ParticipantRole, Role
-from coordinator.services.committees import designate_representative
-from coordinator.services.demo import load_demo
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.people.committees import designate_representative
+from coordinator.unit import Actor
 from tests.web.people import PASSWORD, csrf_of, log_in, make_account
 from tests.web.test_workspace import approved_contact, gt_series, post
 
@@ -97,14 +97,14 @@ def test_a_new_representative_replaces_the_old_one_in_every_briefing(seeded, mai
 
 
 def test_demo_accounts_get_a_password_only_on_this_machine(seeded) -> None:
-    from coordinator.services.reference import seed_reference
+    from coordinator.reference.services import seed_reference
 
     seed_reference(now=NOW)
     seeded.config["BASE_URL"] = "https://coordinator.test"
     load_demo(now=NOW)
     assert db.session.scalar(sa.select(sa.func.count(Account.id)).where(
         Account.password_hash.is_not(None))) == 0
-    from coordinator.services.demo import demo_password_allowed
+    from coordinator.demo import demo_password_allowed
 
     for base, allowed in (("http://127.0.0.1:5000", True), ("http://localhost:8000", True),
                           ("https://calendar.example.org", False)):

@@ -12,6 +12,7 @@ from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
 from coordinator.link_requests.services import answer_link_requests
 from coordinator.mail.dispatch import dispatch
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Account,
     AuditEntry,
@@ -29,8 +30,7 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
-from coordinator.services.series import SeriesInput, schedule_series
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 from tests.suggestions.helpers import link_in, plain_text
 from tests.web.people import PASSWORD, csrf_of, log_in, make_account
 

@@ -1,7 +1,7 @@
 """The coordinators' workspace: everything here needs a log-in, and changes stay in scope.
 
 Each module adds its views to the one blueprint; `guard` refuses anonymous visitors before
-any view runs, and views ask `coordinator.services.permissions` about the record itself.
+any view runs, and views ask `coordinator.accounts.permissions` about the record itself.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request
 from flask_login import current_user
 
+from coordinator.accounts.permissions import is_secretariat
+from coordinator.accounts.services import actor_for
 from coordinator.extensions import login_manager
 from coordinator.links import row
 from coordinator.models import Account
-from coordinator.services.accounts import actor_for
-from coordinator.services.permissions import is_secretariat
-from coordinator.services.unit import Actor
+from coordinator.unit import Actor
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext
 
+from coordinator.accounts import services as service
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.meetings.reads import known_zones
 from coordinator.models import Account, Role
 from coordinator.present import country_name
-from coordinator.services import accounts as service
-from coordinator.services.errors import InvalidInput, status_of
-from coordinator.services.reference import all_countries, committees_in_order
-from coordinator.services.series_reads import known_zones
+from coordinator.reference.services import all_countries, committees_in_order
 from coordinator.web.workspace import actor, bp, done, get_or_404, secretariat_only
 from coordinator.web.workspace.forms import text
 

@@ -7,7 +7,7 @@ from flask import render_template
 from coordinator.cadence.zones import utc_now
 from coordinator.models import DeadlineKind
 from coordinator.present import series_title
-from coordinator.services.dashboard import dashboard_for
+from coordinator.tracking.dashboard import dashboard_for
 from coordinator.web.workspace import bp, me
 
 

@@ -10,8 +10,8 @@ from flask_babel import gettext
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import get_zone
-from coordinator.services.errors import InvalidInput
-from coordinator.services.series import RuleChange, SeriesInput
+from coordinator.errors import InvalidInput
+from coordinator.meetings.series import RuleChange, SeriesInput
 
 WEEKEND_CHOICES: dict[str, bool | None] = {"auto": None, "move": False, "allow": True}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 
+from coordinator.accounts import api_tokens
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import InvalidInput, status_of
+from coordinator.integrations import external_feeds
 from coordinator.models import ExternalFeed
-from coordinator.services import api_tokens, external_feeds
-from coordinator.services.errors import InvalidInput, status_of
 from coordinator.web.workspace import actor, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import text
 

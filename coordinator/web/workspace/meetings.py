@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
 
+from coordinator.accounts import permissions
+from coordinator.agendas import moderation
+from coordinator.agendas import services as agenda
+from coordinator.agendas import suggestions as suggestions_service
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
+from coordinator.errors import InvalidInput
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.invitations.rsvp import rsvp_summary
+from coordinator.meetings.reads import known_zones
+from coordinator.meetings.services import cancel_meeting, move_meeting
 from coordinator.models import (
     AgendaItem,
-    Contact,
     ItemKind,
     Meeting,
     Suggestion,
-    SuggestionState,
 )
 from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
-from coordinator.services import agenda, moderation, permissions
-from coordinator.services import suggestions as suggestions_service
-from coordinator.services.errors import InvalidInput
-from coordinator.services.meetings import cancel_meeting, move_meeting
-from coordinator.services.rsvp import rsvp_summary
-from coordinator.services.series_reads import known_zones
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import a_moment, a_number, a_zone, text
 
@@ -38,17 +35,12 @@ def _manageable(meeting_id: int) -> Meeting:
 def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
           status: int = 200):
     local = meeting.start_local
-    pending = db.session.scalars(select(Suggestion).where(
-        Suggestion.meeting_id == meeting.id, Suggestion.state == SuggestionState.SUBMITTED)
-        .order_by(Suggestion.created_at, Suggestion.id)).all()
-    decided = db.session.scalars(select(Suggestion).where(
-        Suggestion.meeting_id == meeting.id, Suggestion.decided_at.is_not(None))
-        .order_by(Suggestion.decided_at)).all()
+    topics = moderation.moderation_view(meeting.id)
     return render_template(
         "workspace/meeting.html", meeting=meeting, title=series_title(meeting.series),
-        kinds=KIND_LABELS, items=agenda.draft_items(meeting, db.session),
-        item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=pending,
-        decided=decided, held=[s for s in decided if s.released_at is None],
+        kinds=KIND_LABELS, items=agenda.draft_items(meeting),
+        item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=topics.pending,
+        decided=topics.decided, held=topics.held,
         rsvp=rsvp_summary(meeting.id), zones=[(z, z) for z in known_zones()], error=error,
         form=form or {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
                       "zone": meeting.zone,
@@ -63,7 +55,6 @@ def _back(meeting: Meeting, message: str):
 
 
 def _refused(meeting: Meeting, exc: InvalidInput):
-    db.session.rollback()
     return _page(meeting, error=exc, form=request.form, status=422)
 
 
@@ -186,13 +177,7 @@ def hold(meeting_id: int):
 @bp.get("/suggestions")
 def suggestions():
     """The moderation queue: every topic waiting for a decision, in the account's scope."""
-    waiting = db.session.scalars(
-        select(Suggestion).join(Suggestion.meeting).join(Meeting.series)
-        .where(Suggestion.state == SuggestionState.SUBMITTED,
-               permissions.series_scope(me()), Meeting.end_at > utc_now())
-        .options(contains_eager(Suggestion.meeting).contains_eager(Meeting.series),
-                 selectinload(Suggestion.contact).selectinload(Contact.organisation))
-        .order_by(Meeting.start_at, Suggestion.created_at)).all()
+    waiting = moderation.moderation_queue(me(), now=utc_now())
     return render_template("workspace/suggestions.html", waiting=waiting,
                            series_title=series_title)
 

@@ -6,9 +6,9 @@ from flask import render_template, request, url_for
 from flask_babel import gettext
 
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import InvalidInput
 from coordinator.models import OutboxMessage, OutboxState
-from coordinator.services import outbox as service
-from coordinator.services.errors import InvalidInput
+from coordinator.tracking import outbox as service
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 
 PAGE = 50

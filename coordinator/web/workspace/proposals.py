@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext
 
+from coordinator.accounts import permissions
+from coordinator.agendas import proposals as service
 from coordinator.cadence.zones import utc_now
-from coordinator.extensions import db
+from coordinator.errors import InvalidInput
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Proposal
-from coordinator.services import permissions
-from coordinator.services import proposals as service
-from coordinator.services.errors import InvalidInput
-from coordinator.services.reference import committees_in_order
+from coordinator.reference.services import committees_in_order
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import text
 
@@ -35,7 +34,6 @@ def _managed(proposal_id: int) -> Proposal:
 
 
 def _refused(exc: InvalidInput):
-    db.session.rollback()
     return _page(error=exc, status=422)
 
 

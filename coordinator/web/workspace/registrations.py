@@ -6,12 +6,12 @@ from flask import render_template, url_for
 from flask_babel import gettext
 
 from coordinator.cadence.zones import utc_now
+from coordinator.errors import Conflict, InvalidInput
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Organisation
+from coordinator.people import registration as service
+from coordinator.people.organisations import history_of, review_queue
 from coordinator.present import country_name
-from coordinator.services import registration as service
-from coordinator.services.errors import Conflict, InvalidInput
-from coordinator.services.organisations import history_of, review_queue
 from coordinator.web.workspace import actor, bp, done, form_text, get_or_404, secretariat_only
 
 SHOWN = 200  # rows per state on the list; older decisions stay in the database

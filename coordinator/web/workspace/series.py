@@ -8,26 +8,26 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from coordinator.accounts import permissions
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import get_zone, utc_now
+from coordinator.errors import InvalidInput, status_of
+from coordinator.invitations.participants import add_participant, remove_participant, roles_for
+from coordinator.meetings.clashes import PreviewRow, preview_with_clashes
+from coordinator.meetings.reads import (
+    approved_organisations,
+    known_zones,
+    participants_of,
+    series_in_scope,
+)
+from coordinator.meetings.series import SeriesInput, change_rule, schedule_series
 from coordinator.models import (
     Participant,
     ParticipantRole,
     Series,
 )
 from coordinator.present import KIND_LABELS, country_name, series_title
-from coordinator.services import permissions
-from coordinator.services.clashes import PreviewRow, preview_with_clashes
-from coordinator.services.errors import InvalidInput, status_of
-from coordinator.services.participants import add_participant, remove_participant, roles_for
-from coordinator.services.reference import all_countries, committees_in_order
-from coordinator.services.series import SeriesInput, change_rule, schedule_series
-from coordinator.services.series_reads import (
-    approved_organisations,
-    known_zones,
-    participants_of,
-    series_in_scope,
-)
+from coordinator.reference.services import all_countries, committees_in_order
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import rule_change, series_input
 

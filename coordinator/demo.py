@@ -1,0 +1,330 @@
+"""Believable demo data, so a newcomer's first look shows a living system.
+
+Dates are laid out around `now`: a year of history (some agendas on time, some late,
+one missing), meetings whose suggestion windows are open, and the months ahead.
+All addresses are at example.org.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from flask import current_app
+from sqlalchemy import func, select
+
+from coordinator.agendas.services import add_item, publish_agenda
+from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
+from coordinator.cadence.kinds import SeriesKind
+from coordinator.extensions import db
+from coordinator.invitations.participants import add_participant
+from coordinator.meetings.series import SeriesInput, schedule_series
+from coordinator.models import (
+    Account,
+    Committee,
+    Contact,
+    Country,
+    Organisation,
+    ParticipantRole,
+    RegistrationState,
+    Role,
+    Scope,
+    Series,
+)
+from coordinator.unit import Actor, unit_of_work
+
+
+class DemoExists(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    name: str
+    countries: tuple[str, ...]
+    scope: Scope
+    kinds: tuple[str, ...]
+    led_by: tuple[str, ...]
+    contacts: tuple[tuple[str, str, str, str], ...]  # name, email, language, zone
+    state: RegistrationState = RegistrationState.APPROVED
+    reason: str | None = None
+
+
+ORGS = (
+    DemoOrg("Red de Acogida Migrante de Quetzaltenango", ("GT",), Scope.LOCAL,
+            ("service-provider",), ("migrant",),
+            (("Ana Lucía Ixcot", "ana.ixcot@example.org", "es", "America/Guatemala"),
+             ("Mario Tzul", "mario.tzul@example.org", "es", "America/Guatemala"))),
+    DemoOrg("Observatorio Guatemalteco de Movilidad Humana", ("GT",), Scope.NATIONAL,
+            ("research",), (),
+            (("Sofía Pérez", "sofia.perez@example.org", "es", "America/Guatemala"),)),
+    DemoOrg("Casa del Migrante Frontera Sur", ("MX",), Scope.LOCAL,
+            ("service-provider", "faith-based"), (),
+            (("Hna. Rosa Méndez", "rosa.mendez@example.org", "es", "America/Mexico_City"),)),
+    DemoOrg("Colectiva Mujeres en Movimiento", ("MX", "GT"), Scope.NATIONAL,
+            ("advocacy",), ("women", "migrant"),
+            (("Daniela Ortiz", "daniela.ortiz@example.org", "es", "America/Mexico_City"),)),
+    DemoOrg("Fundación Puentes Andinos", ("CO", "EC"), Scope.NATIONAL,
+            ("service-provider",), ("refugee",),
+            (("Yohana Rincón", "yohana.rincon@example.org", "es", "America/Bogota"),
+             ("Luis Carvajal", "luis.carvajal@example.org", "en", "America/Bogota"))),
+    DemoOrg("Instituto Travessia Migrante", ("BR",), Scope.NATIONAL, ("legal-aid",), (),
+            (("Beatriz Gonçalves", "beatriz.goncalves@example.org", "pt", "America/Sao_Paulo"),)),
+    DemoOrg("Coletivo Vozes Warao", ("BR",), Scope.LOCAL, ("advocacy",), ("indigenous",),
+            (("João Moraes", "joao.moraes@example.org", "pt", "America/Manaus"),)),
+    DemoOrg("Fondasyon Kore Migran", ("HT",), Scope.NATIONAL, ("service-provider",),
+            ("migrant",),
+            (("Wilner Jean-Baptiste", "wilner.jb@example.org", "ht", "America/Port-au-Prince"),
+             ("Nadège Pierre", "nadege.pierre@example.org", "fr", "America/Port-au-Prince"))),
+    DemoOrg("Corporación Frontera Abierta", ("CL",), Scope.NATIONAL, ("advocacy",), (),
+            (("Camila Rojas", "camila.rojas@example.org", "es", "America/Santiago"),)),
+    DemoOrg("Borderlands Legal Collaborative", ("US",), Scope.NATIONAL, ("legal-aid",), (),
+            (("Grace Okafor", "grace.okafor@example.org", "en", "America/Chicago"),)),
+    DemoOrg("Réseau d'accueil des personnes réfugiées", ("CA",), Scope.NATIONAL,
+            ("service-provider", "network"), ("refugee",),
+            (("Mathieu Tremblay", "mathieu.tremblay@example.org", "fr", "America/Toronto"),)),
+    DemoOrg("Red Regional de Sociedad Civil para la Protección", ("GT", "MX", "CO", "PA", "CR"),
+            Scope.REGIONAL, ("network", "advocacy"), ("black", "migrant"),
+            (("Esther Mosquera", "esther.mosquera@example.org", "es", "America/Panama"),
+             ("Kevin Brathwaite", "kevin.brathwaite@example.org", "en", "America/Panama"))),
+    DemoOrg("Asociación Juventudes sin Fronteras", ("PE",), Scope.LOCAL, ("advocacy",),
+            ("youth",),
+            (("Renzo Huamán", "renzo.huaman@example.org", "es", "America/Lima"),),
+            RegistrationState.VERIFIED),
+    DemoOrg("Consultora Migración Express S.A.", ("PA",), Scope.NATIONAL, ("service-provider",),
+            (), (("Info", "info@example.org", "es", "America/Panama"),),
+            RegistrationState.DECLINED,
+            "A for-profit visa agency, not a civil-society organisation (criterion 1)."),
+)
+
+# Demo accounts share this password so a newcomer can log in after `make run`, but only
+# when the service answers on this machine alone (a loopback BASE_URL): a demo loaded on
+# a public address gets no password, and its accounts choose one through a mailed link.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
+
+def demo_password_allowed() -> bool:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or ""
+    return host in {"127.0.0.1", "localhost", "::1"}
+
+ACCOUNTS = (
+    ("Secretariat", "secretariat@example.org", Role.SECRETARIAT, None, None, "en",
+     "America/Panama"),
+    ("Coordinadora Especial de Guatemala", "coordinacion.gt@example.org",
+     Role.SPECIAL_COORDINATOR, "GT", None, "es", "America/Guatemala"),
+    ("Coordinador Especial de México", "coordinacion.mx@example.org",
+     Role.SPECIAL_COORDINATOR, "MX", None, "es", "America/Mexico_City"),
+    ("Coordinadora Especial de Colombia", "coordinacion.co@example.org",
+     Role.SPECIAL_COORDINATOR, "CO", None, "es", "America/Bogota"),
+    ("Coordenadora Especial do Brasil", "coordenacao.br@example.org",
+     Role.SPECIAL_COORDINATOR, "BR", None, "pt", "America/Sao_Paulo"),
+    ("Coordonnateur spécial d'Haïti", "coordination.ht@example.org",
+     Role.SPECIAL_COORDINATOR, "HT", None, "fr", "America/Port-au-Prince"),
+    ("Coordinadora Especial de Chile", "coordinacion.cl@example.org",
+     Role.SPECIAL_COORDINATOR, "CL", None, "es", "America/Santiago"),
+    ("Special Coordinator, United States", "coordination.us@example.org",
+     Role.SPECIAL_COORDINATOR, "US", None, "en", "America/New_York"),
+    ("Special Coordinator, Canada", "coordination.ca@example.org",
+     Role.SPECIAL_COORDINATOR, "CA", None, "en", "America/Toronto"),
+    ("Labor Mobility Committee", "labor-mobility@example.org",
+     Role.COMMITTEE_COORDINATOR, None, "labor-mobility", "es", "America/Mexico_City"),
+    ("Temporary Protection Committee", "temporary-protection@example.org",
+     Role.COMMITTEE_COORDINATOR, None, "temporary-protection-regularization", "es",
+     "America/Bogota"),
+    ("Investing in Asylum Committee", "asylum@example.org",
+     Role.COMMITTEE_COORDINATOR, None, "investing-in-asylum", "en", "America/Toronto"),
+    ("Host Communities Committee", "host-communities@example.org",
+     Role.COMMITTEE_COORDINATOR, None, "integration-host-communities", "es", "America/Santiago"),
+)
+
+# country, days from today to its next meeting, local time, venue
+NATIONAL = (
+    ("GT", 30, time(10, 0), "Ministerio de Relaciones Exteriores, Ciudad de Guatemala"),
+    ("MX", 45, time(10, 0), "Secretaría de Relaciones Exteriores, Ciudad de México"),
+    ("CO", 12, time(9, 30), "Cancillería, Bogotá"),
+    ("BR", 60, time(14, 0), "Itamaraty, Brasília"),
+    ("HT", 38, time(10, 0), "Ministère des Affaires étrangères, Port-au-Prince"),
+    ("CL", 75, time(10, 0), "Cancillería, Santiago"),
+    ("US", 21, time(10, 0), "Online"),
+    ("CA", 52, time(11, 0), "Online"),
+)
+COMMITTEES = (
+    ("labor-mobility", 35, time(10, 0), "America/Mexico_City"),
+    ("temporary-protection-regularization", 90, time(9, 0), "America/Bogota"),
+    ("investing-in-asylum", 120, time(11, 0), "America/Toronto"),
+    ("integration-host-communities", 150, time(10, 0), "America/Santiago"),
+)
+
+
+def load_demo(*, now: datetime, only_if_empty: bool = False) -> dict[str, int]:
+    """Add the demo; refuses to add it twice."""
+    if db.session.scalar(select(func.count(Organisation.id)).where(
+            Organisation.name == ORGS[0].name)):
+        raise DemoExists("The demo data is already loaded.")
+    if only_if_empty and db.session.scalar(select(func.count(Series.id))):
+        raise DemoExists("Series exist already; the demo was not added.")
+    actor = Actor("demo")
+    with unit_of_work(actor, now):
+        return _load(now, actor)
+
+
+def _load(now: datetime, actor: Actor) -> dict[str, int]:
+    today = now.date()
+    with unit_of_work(actor, now) as unit:
+        session = unit.session
+        countries = {c.iso: c for c in session.scalars(select(Country))}
+        committees = {c.slug: c for c in session.scalars(select(Committee))}
+        orgs: dict[str, Organisation] = {}
+        for spec in ORGS:
+            org = Organisation(
+                name=spec.name, scope=spec.scope, kinds=list(spec.kinds),
+                led_by=list(spec.led_by), registration_state=spec.state,
+                registration_reason=spec.reason, created_at=now,
+                countries=[countries[iso] for iso in spec.countries],
+            )
+            for name, email, language, zone in spec.contacts:
+                org.contacts.append(Contact(name=name, email=email, language=language,
+                                            zone=zone, created_at=now))
+            session.add(org)
+            orgs[spec.name] = org
+        accounts = {}
+        demo_hash = PasswordHasher().hash(DEMO_PASSWORD) if demo_password_allowed() else None
+        for name, email, role, iso, slug, language, zone in ACCOUNTS:
+            account = Account(name=name, email=email, role=role,
+                              country=countries.get(iso) if iso else None,
+                              committee=committees.get(slug) if slug else None,
+                              language=language, zone=zone, created_at=now,
+                              password_hash=demo_hash)
+            session.add(account)
+            accounts[iso or slug or "secretariat"] = account
+        # Recommendation 4: a designated CSO representative per committee.
+        committees["labor-mobility"].representative = orgs[ORGS[3].name].contacts[0]
+        committees["temporary-protection-regularization"].representative = (
+            orgs[ORGS[4].name].contacts[0])
+        committees["investing-in-asylum"].representative = orgs[ORGS[10].name].contacts[0]
+        unit.record("demo.load", "demo", None, organisations=len(ORGS), accounts=len(ACCOUNTS))
+    approved = [o for o in orgs.values() if o.registration_state == RegistrationState.APPROVED]
+
+    series_made = []
+    for iso, days_ahead, at, venue in NATIONAL:
+        first = _day_up_to_28(today + timedelta(days=days_ahead) - timedelta(days=4 * 91))
+        series_made.append((schedule_series(SeriesInput(
+            kind=SeriesKind.NATIONAL, country=iso, first_date=first, start_time=at,
+            zone=countries[iso].capital_zone, duration_minutes=120, location=venue,
+            online_url="https://meet.example.org/" + iso.lower() if venue == "Online" else None,
+            coordinator_id=accounts[iso].id,
+        ), now=now, actor=actor, since=_history_from(first)), iso))
+    for slug, days_ahead, at, zone in COMMITTEES:
+        first = _day_up_to_28(today + timedelta(days=days_ahead) - timedelta(days=182))
+        series_made.append((schedule_series(SeriesInput(
+            kind=SeriesKind.COMMITTEE, committee=slug, first_date=first, start_time=at,
+            zone=zone, duration_minutes=120, location="Online",
+            online_url=f"https://meet.example.org/{slug}", coordinator_id=accounts[slug].id,
+        ), now=now, actor=actor, since=_history_from(first)), slug))
+    regional = schedule_series(SeriesInput(
+        kind=SeriesKind.REGIONAL, first_date=_weekday(today + timedelta(days=200)),
+        start_time=time(9, 0),
+        zone="America/Panama", duration_minutes=8 * 60, held_by=today + timedelta(days=240),
+        location="Ciudad de Panamá", holiday_country="PA",
+        description="Special coordinators and civil society agree the joint work plan.",
+        coordinator_id=accounts["secretariat"].id,
+    ), now=now, actor=actor)
+    coordinators = schedule_series(SeriesInput(
+        kind=SeriesKind.COORDINATORS, first_date=_weekday(today + timedelta(days=70)),
+        start_time=time(11, 0), zone="America/Panama", duration_minutes=180,
+        location="Online", online_url="https://meet.example.org/coordinators",
+        holiday_country="", coordinator_id=accounts["secretariat"].id,
+    ), now=now, actor=actor)
+    extraordinary = schedule_series(SeriesInput(
+        # Extraordinary meetings may fall on a weekend; the demo's does not.
+        kind=SeriesKind.EXTRAORDINARY, first_date=_weekday(today + timedelta(days=10)),
+        start_time=time(10, 0), zone="America/Port-au-Prince", duration_minutes=90,
+        title="Pillar IV – emergency response to displacement after the storms",
+        location="Online", online_url="https://meet.example.org/pillar-iv",
+        offsets=DeadlineOffsets(9, 5, 3, (1,)),
+        short_notice_justification="Emergency response: displacement after the storms.",
+        coordinator_id=accounts["secretariat"].id,
+    ), now=now, actor=actor)
+
+    for made, key in series_made:
+        if made.kind == SeriesKind.NATIONAL:
+            invited = [o for o in approved if any(c.iso == key for c in o.countries)]
+        else:
+            assert made.committee is not None  # the demo's other series are committee series
+            leads = {c.iso for c in made.committee.lead_countries}
+            invited = [o for o in approved if leads & {c.iso for c in o.countries}]
+        for org in invited:
+            add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
+        if made.committee is not None and made.committee.representative is not None:
+            add_participant(now=now, actor=actor, series_id=made.id,
+                            contact_id=made.committee.representative.id,
+                            role=ParticipantRole.REPRESENTATIVE)
+        _publish_past_agendas(made, now)
+    for made in (regional, extraordinary):
+        for org in approved:
+            add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
+    _publish_an_agenda(series_made, now, actor)
+    for org in approved:
+        if org.scope == Scope.REGIONAL:
+            add_participant(now=now, actor=actor, series_id=coordinators.id,
+                            organisation_id=org.id, role=ParticipantRole.OBSERVER)
+    return {"organisations": len(ORGS), "accounts": len(ACCOUNTS),
+            "series": len(series_made) + 3,
+            "meetings": sum(_meeting_count(s) for s, _ in series_made) + 3}
+
+
+def _meeting_count(series: Series) -> int:
+    fresh = db.session.get(Series, series.id)
+    assert fresh is not None  # the demo made it in this transaction
+    return len(fresh.meetings)
+
+
+def _publish_an_agenda(series_made: list[tuple[Series, str]], now: datetime,
+                       actor: Actor) -> None:
+    """Mexico's next national meeting has its agenda out, well ahead of its due date."""
+    mexico = next(series for series, key in series_made if key == "MX")
+    meeting = next(m for m in mexico.meetings if m.start_at > now)
+    for kind, title, presenter, minutes in (
+        ("progress", "Avances en los compromisos de regularización migratoria",
+         "Secretaría de Relaciones Exteriores", 30),
+        ("cso-proposal", "Acceso a la salud de personas migrantes en tránsito",
+         "Casa del Migrante Frontera Sur", 20),
+        ("discussion", "Plan de trabajo conjunto para el próximo semestre", None, 30),
+        ("other", "Asuntos generales", None, 10),
+    ):
+        add_item(meeting.id, now=now, actor=actor, kind=kind, title=title, presenter=presenter,
+                 duration=minutes, language="es")
+    publish_agenda(meeting.id, now=now, actor=actor)
+
+
+def _history_from(first: date) -> datetime:
+    """Record the demo's past meetings from the series' first date on."""
+    return datetime.combine(first, time(0), tzinfo=UTC)
+
+
+def _day_up_to_28(day: date) -> date:
+    """The demo's series keep to days every month has, so each repeats on the same day
+    (later dates work too: they fall on the month's last day where it is shorter)."""
+    return day.replace(day=min(day.day, 28))
+
+
+def _weekday(day: date) -> date:
+    """The first Monday-to-Friday on or after `day`, for the demo's one-off meetings."""
+    day = _day_up_to_28(day)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _publish_past_agendas(series: Series, now: datetime) -> None:
+    """History: most agendas on time, one late by four days, the latest past one missing."""
+    past = [m for m in series.meetings if m.start_at < now]
+    iso = series.country.iso if series.country is not None else None  # national series only
+    for index, meeting in enumerate(past):
+        due = deadlines_for(meeting.start_local, series.offsets).agenda_due
+        if index == len(past) - 1 and series.kind == SeriesKind.NATIONAL and iso == "CL":
+            continue  # Chile's latest agenda never came: the tracker shows it missing
+        late = series.kind == SeriesKind.NATIONAL and iso == "HT" and index == 1
+        meeting.agenda_published_at = due + (timedelta(days=4) if late else -timedelta(days=3))

@@ -1,0 +1,85 @@
+"""Changing one meeting on its own: moving it or cancelling it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from coordinator.cadence.recurrence import check_duration
+from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.errors import N_, Conflict, InvalidInput, NotFound
+from coordinator.invitations import services as invitations
+from coordinator.models import Meeting, MeetingStatus
+from coordinator.unit import Actor, Unit, unit_of_work
+
+MAX_REASON = 2000
+
+
+def _get_changeable(unit: Unit, meeting_id: int) -> Meeting:
+    meeting = unit.lock_meeting(meeting_id)
+    if meeting is None:
+        raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("This meeting is cancelled; schedule a new one instead.")
+    if meeting.end_at <= unit.now:
+        raise Conflict("This meeting has already taken place and cannot change.")
+    return meeting
+
+
+def move_meeting(meeting_id: int, new_start: datetime, *, now: datetime, actor: Actor,
+                 duration_minutes: int | None = None, zone: str | None = None,
+                 reason: str | None = None) -> Meeting:
+    """Move one meeting off its rule; later rule changes leave it where it was put.
+
+    `new_start` is aware; its wall-clock time is kept in `zone` (default: the meeting's).
+    """
+    ensure_aware(now, "now")
+    try:
+        ensure_aware(new_start, "new start")
+    except ValueError as exc:
+        raise InvalidInput("Give the new start with its time zone.", field="start") from exc
+    if reason is not None and len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.", field="reason")
+    with unit_of_work(actor, now) as unit:
+        meeting = _get_changeable(unit, meeting_id)
+        zone_name = zone or meeting.zone
+        get_zone(zone_name)
+        length = (timedelta(minutes=duration_minutes) if duration_minutes is not None
+                  else meeting.end_at - meeting.start_at)
+        check_duration(length)
+        try:
+            start = new_start.astimezone(UTC)
+            if start.year > 2100 or (start + length).year > 2100:
+                raise OverflowError
+            start.astimezone(get_zone(zone_name))
+        except OverflowError as exc:
+            raise InvalidInput("Choose a date before the year 2100.", field="start") from exc
+        if start <= now:
+            raise Conflict("A meeting can only move to a time in the future.", field="start")
+        before = meeting.start_at
+        meeting.start_at, meeting.end_at, meeting.zone = start, start + length, zone_name
+        meeting.moved = True
+        # A move made by hand replaces any holiday shift the rule had made.
+        meeting.shifted_from = meeting.holiday_name = None
+        meeting.sequence += 1  # RFC 5545 3.8.7.4: SEQUENCE grows when the meeting moves
+        meeting.updated_at = now
+        invitations.meeting_changed(unit, meeting)
+        unit.record("meeting.move", "meeting", meeting.id, before=before, after=start,
+                    duration_minutes=int(length.total_seconds() // 60), reason=reason)
+    return meeting
+
+
+def cancel_meeting(meeting_id: int, *, now: datetime, actor: Actor,
+                   reason: str | None = None) -> Meeting:
+    """Cancel one meeting; it stays, marked cancelled, so calendars remove it."""
+    ensure_aware(now, "now")
+    if reason is not None and len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.", field="reason")
+    with unit_of_work(actor, now) as unit:
+        meeting = _get_changeable(unit, meeting_id)
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = reason
+        meeting.sequence += 1
+        meeting.updated_at = now
+        invitations.meeting_cancelled(unit, meeting)
+        unit.record("meeting.cancel", "meeting", meeting.id, reason=reason)
+    return meeting

@@ -1,1 +1,0 @@
-"""Use cases: each public function is one transaction that also writes its audit entry."""

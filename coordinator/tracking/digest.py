@@ -1,0 +1,62 @@
+"""The weekly digest to the secretariat: late agendas and missed cadence."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from coordinator.cadence.compliance import AgendaState, PeriodState
+from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.extensions import db
+from coordinator.i18n import supported_language
+from coordinator.mail.outbox import already_queued, enqueue
+from coordinator.models import Account, Meeting, Role
+from coordinator.present import series_title
+from coordinator.tracking.compliance import compliance_report
+from coordinator.tracking.messages import digest_key, digest_message
+from coordinator.unit import Actor, unit_of_work
+
+SEND_AFTER_HOUR = 8  # Monday 08:00 in the reader's zone
+
+
+def digest_content(now: datetime, language: str) -> dict:
+    """What the digest says: agendas late or missing, and periods missed, this year so far."""
+    report = compliance_report(now.year, now=now)
+    late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)
+            and r.days_late > 0]
+    with force_locale(language):
+        late_items = []
+        for record in late:
+            meeting = db.session.get(Meeting, record.meeting_id)
+            if meeting is None:
+                continue
+            late_items.append({"title": series_title(meeting.series),
+                               "date": meeting.start_local.date().isoformat(),
+                               "state": record.state.value, "days": round(record.days_late)})
+    missed = [{"who": who, "period": f"{cell.period.year} {cell.period.label}"}
+              for table in (report.countries, report.committees)
+              for who, cells in table.items() for cell in cells
+              if cell.state == PeriodState.MISSED]
+    return {"late_agendas": late_items, "missed": missed}
+
+
+def send_weekly_digest(*, now: datetime) -> int:
+    """Queue this ISO week's digest for each secretariat account, once, after Monday 08:00."""
+    ensure_aware(now, "now")
+    queued = 0
+    accounts = db.session.scalars(select(Account).where(Account.role == Role.SECRETARIAT,
+                                                        Account.active.is_(True))).all()
+    for account in accounts:
+        local = now.astimezone(get_zone(account.zone))
+        monday = (local - timedelta(days=local.weekday())).replace(
+            hour=SEND_AFTER_HOUR, minute=0, second=0, microsecond=0)
+        if local < monday:
+            continue
+        if already_queued(db.session, digest_key(account, now)):
+            continue
+        with unit_of_work(Actor.scheduler(), now) as unit:
+            content = digest_content(now, supported_language(account.language))
+            queued += enqueue(unit.session, digest_message(account, content, now=now), now)
+    return queued
