@@ -138,18 +138,30 @@ def deadlines_command() -> None:
 
 @main.command()
 @click.argument("meeting_id", type=int)
+@click.option("--csv", "as_csv", is_flag=True, help="Print the details as CSV.")
 @with_appcontext
 @refuses_bad_input
-def rsvps(meeting_id: int) -> None:
-    """Answers and interpretation needs for one meeting."""
-    from coordinator.invitations.rsvp import rsvp_summary
+def rsvps(meeting_id: int, as_csv: bool) -> None:
+    """Answers and interpretation needs for one meeting: the counts, then who answered
+    what (or, with --csv, the workspace's CSV)."""
+    from coordinator.invitations.rsvp import rsvp_details, rsvps_csv
 
-    summary = rsvp_summary(meeting_id)
+    if as_csv:
+        click.echo(rsvps_csv(meeting_id).removeprefix("\ufeff"), nl=False)
+        return
+    details = rsvp_details(meeting_id)
+    summary = details.summary
     click.echo(", ".join(f"{k}: {v}" for k, v in summary.answers.items()))
     for language, count in summary.interpretation_into.items():
         click.echo(f"interpretation into {language}: {count}")
     for language, count in summary.speaks.items():
         click.echo(f"will speak {language}: {count}")
+    for person in details.people:
+        answered = person.answered_at.isoformat(timespec="minutes") if person.answered_at \
+            else "-"
+        click.echo(f"{person.answer:<12} {person.organisation or '-'} | {person.name} "
+                   f"<{person.email}> | speaks: {person.speaks or '-'} | interpretation: "
+                   f"{person.interpretation_into or '-'} | answered: {answered}")
 
 
 @main.command()
@@ -162,7 +174,8 @@ def compliance(year: int) -> None:
     click.echo(format_compliance(compliance_report(year, now=utc_now())))
 
 
-SYMBOLS = {"held": "held", "scheduled": "sched", "missed": "MISSED", "due": "due"}
+SYMBOLS = {"held": "held", "unrecorded": "unrec", "scheduled": "sched", "missed": "MISSED",
+           "due": "due"}
 
 
 def format_compliance(report: ComplianceReport) -> str:
@@ -180,11 +193,73 @@ def format_compliance(report: ComplianceReport) -> str:
     for record in report.agendas:
         counts[record.state] += 1
     late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)]
+    lines += ["", "unrec: awaiting record (the meeting started; `coordinator attendance "
+              "record` says whether it was held)"]
     lines += ["", f"Agendas {report.year}: " + ", ".join(f"{v} {k}" for k, v in counts.items())]
     for record in late:
         lines.append(
             f"  meeting {record.meeting_id}: {record.state} by {record.days_late:.1f} days")
     return "\n".join(lines)
+
+
+@main.command("history")
+@click.argument("entity", type=click.Choice(["meeting", "series", "organisation", "account"]))
+@click.argument("entity_id", type=int)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@with_appcontext
+@refuses_bad_input
+def history_command(entity: str, entity_id: int, page: int) -> None:
+    """What happened to ENTITY ENTITY_ID, newest first (times in UTC)."""
+    from coordinator.tracking.history import history_of
+
+    found = history_of(entity, entity_id, None, page=page, operator=True)
+    click.echo(f"{found.title}: {found.total} entries, page {found.page} of {found.pages}")
+    for line in found.lines:
+        click.echo(f"{line.at:%Y-%m-%d %H:%M}Z\t{line.actor}\t{line.sentence}")
+
+
+@main.group()
+def attendance() -> None:
+    """The attendance register: whether a meeting was held, and who came."""
+
+
+@attendance.command("show")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def attendance_show(meeting_id: int) -> None:
+    """A meeting's record and the organisations that may be marked present."""
+    from coordinator.meetings.attendance import attendance_sheet
+
+    sheet = attendance_sheet(meeting_id, now=utc_now())
+    record = sheet.record
+    if record is None:
+        click.echo(f"Meeting {meeting_id}: not recorded yet"
+                   + ("" if sheet.can_record else " (it has not started)") + ".")
+    else:
+        click.echo(f"Meeting {meeting_id}: {'held' if record.held else 'not held'}.")
+    for o in sheet.organisations:
+        mark = "present" if o.id in sheet.present else "-"
+        click.echo(f"{o.id}\t{mark}\t{o.name}")
+
+
+@attendance.command("record")
+@click.argument("meeting_id", type=int)
+@click.option("--held/--not-held", required=True)
+@click.option("--organisation", "organisation_ids", type=int, multiple=True,
+              help="Id of an organisation present (repeat; replaces the list).")
+@click.option("--note")
+@with_appcontext
+@refuses_bad_input
+def attendance_record(meeting_id: int, held: bool, organisation_ids: tuple[int, ...],
+                      note: str | None) -> None:
+    """Record (or correct) whether a meeting that has started was held, and who came."""
+    from coordinator.meetings.attendance import record_attendance
+
+    record = record_attendance(meeting_id, held=held, organisation_ids=organisation_ids,
+                               note=note, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Meeting {meeting_id}: recorded as {'held' if record.held else 'not held'}"
+               f", {len(record.organisations)} organisation(s) present.")
 
 
 def _parse_date(value: str, name: str) -> date:
@@ -289,43 +364,150 @@ def _moved(shift: Shift | None) -> str:
 @series.command("change-rule")
 @click.argument("series_id", type=int)
 @click.option("--from", "effective_from", required=True, help="YYYY-MM-DD")
-@click.option("--rrule", required=True)
+@click.option("--rrule", help="The new RFC 5545 rule (wins over --every).")
+@click.option("--every", "every_months", type=int,
+              help="Months between meetings (1, 2, 3, 4, 6 or 12), instead of --rrule.")
+@click.option("--day", "month_day", type=click.IntRange(1, 31),
+              help="With --every: on this day of the month (31: the last day).")
+@click.option("--weekday", "nth_weekday",
+              help="With --every: on this weekday of the month, e.g. 2TU (second Tuesday) "
+              "or -1FR (last Friday).")
 @click.option("--time", "at", required=True)
 @click.option("--zone", required=True)
 @click.option("--duration", type=int, default=90, show_default=True)
-@click.option("--first-date", "first_date", help="The new rule's first date (default --from).")
+@click.option("--first-date", "first_date",
+              help="A new first date (default: the series keeps its own, so its months and "
+              "day of the month stay).")
+@click.option("--preview", is_flag=True,
+              help="Print which meetings would move, be cancelled or be added; save nothing.")
 @with_appcontext
 @refuses_bad_input
-def series_change_rule(series_id: int, effective_from: str, rrule: str, at: str, zone: str,
-                       duration: int, first_date: str | None) -> None:
+def series_change_rule(series_id: int, effective_from: str, rrule: str | None,
+                       every_months: int | None, month_day: int | None,
+                       nth_weekday: str | None, at: str, zone: str, duration: int,
+                       first_date: str | None, preview: bool) -> None:
     """Change a series' rule from a date on; past and moved meetings stay."""
-    from coordinator.meetings.series import RuleChange, change_rule
+    from coordinator.cadence.picker import DayChoice, Picker
+    from coordinator.meetings.series import RuleChange, change_effects, change_rule
 
+    picker = None
+    if every_months is not None:
+        nth = weekday = None
+        if nth_weekday:
+            text = nth_weekday.strip().upper()
+            nth, weekday = (int(text[:-2]) if text[:-2].lstrip("-").isdigit() else 0), text[-2:]
+        picker = Picker(every_months, DayChoice.WEEKDAY if nth_weekday else
+                        DayChoice.MONTH_DAY if month_day else DayChoice.SAME_DAY,
+                        day=month_day, nth=nth, weekday=weekday)
     change = RuleChange(
         effective_from=_parse_date(effective_from, "from"), start_time=_parse_time(at),
         zone=zone, duration_minutes=duration, rrule=rrule,
         first_date=_parse_date(first_date, "first-date") if first_date else None,
+        picker=picker,
     )
+    if preview:
+        effects = change_effects(series_id, change, now=utc_now())
+        click.echo(f"Rule: {effects.recurrence.rrule} from {effects.recurrence.first_date}")
+        for meeting, slot in effects.moved:
+            invited = " (invited)" if meeting.id in effects.invited else ""
+            click.echo(f"moved      {meeting.id}: {meeting.start_local:%Y-%m-%d %H:%M} -> "
+                       f"{slot.start:%Y-%m-%d %H:%M %Z}{invited}")
+        for meeting in effects.cancelled:
+            invited = " (invited)" if meeting.id in effects.invited else ""
+            click.echo(f"cancelled  {meeting.id}: {meeting.start_local:%Y-%m-%d %H:%M}"
+                       f"{invited}")
+        for slot in effects.added:
+            click.echo(f"added      {slot.start:%Y-%m-%d %H:%M %Z}")
+        return
     changed = change_rule(series_id, change, now=utc_now(), actor=Actor.cli())
     click.echo(f"Series {changed.id}: rule changed from {change.effective_from}.")
 
 
 @series.command("invite")
 @click.argument("series_id", type=int)
-@click.option("--organisation", "organisation_id", type=int, required=True,
+@click.option("--organisation", "organisation_id", type=int,
               help="An approved organisation's id.")
+@click.option("--account", "account_id", type=int,
+              help="A coordinator's account id (special coordinators' meetings only).")
 @click.option("--role", type=click.Choice(["invited", "observer", "representative"]),
               default="invited", show_default=True,
               help="observer: coordinators' meetings; representative: committee briefings.")
 @with_appcontext
 @refuses_bad_input
-def series_invite(series_id: int, organisation_id: int, role: str) -> None:
-    """Invite an organisation to every meeting of a series."""
+def series_invite(series_id: int, organisation_id: int | None, account_id: int | None,
+                  role: str) -> None:
+    """Invite an organisation (or a coordinator's account) to every meeting of a series."""
     from coordinator.invitations.participants import add_participant
 
     added = add_participant(now=utc_now(), actor=Actor.cli(), series_id=series_id,
-                            organisation_id=organisation_id, role=role)
+                            organisation_id=organisation_id, account_id=account_id, role=role)
     click.echo(f"Participant {added.id} invited to series {series_id} as {added.role.value}.")
+
+
+@series.command("invite-all")
+@click.argument("series_id", type=int)
+@click.option("--country", help="ISO code: every approved organisation of the country.")
+@click.option("--committee", help="Slug: every approved organisation of its countries.")
+@click.option("--role", type=click.Choice(["invited", "observer"]), default="invited",
+              show_default=True)
+@click.option("--dry-run", is_flag=True, help="List who would be invited; write nothing.")
+@with_appcontext
+@refuses_bad_input
+def series_invite_all(series_id: int, country: str | None, committee: str | None, role: str,
+                      dry_run: bool) -> None:
+    """Invite every approved organisation of a country or a committee to a series."""
+    from coordinator.invitations.participants import Whom, invite_all, organisations_to_invite
+
+    whom = Whom(country=country, committee=committee)
+    if dry_run:
+        for organisation in organisations_to_invite(series_id, whom):
+            click.echo(f"{organisation.id}\t{organisation.name}")
+        return
+    added = invite_all(series_id, whom, now=utc_now(), actor=Actor.cli(), role=role)
+    click.echo(f"{len(added)} organisations invited to series {series_id}.")
+
+
+@series.command("set-coordinator")
+@click.argument("series_id", type=int)
+@click.option("--account", "account_id", type=int, required=True,
+              help="The account that coordinates the series from now on.")
+@with_appcontext
+@refuses_bad_input
+def series_set_coordinator(series_id: int, account_id: int) -> None:
+    """Choose who coordinates a series: the organizer and Reply-To of its mails."""
+    from coordinator.meetings.series import set_coordinator
+
+    changed = set_coordinator(series_id, account_id, now=utc_now(), actor=Actor.cli())
+    assert changed.coordinator is not None
+    click.echo(f"Series {changed.id} is coordinated by {changed.coordinator.name}.")
+
+
+@series.command("host-country")
+@click.argument("meeting_id", type=int)
+@click.argument("country", required=False, default="")
+@with_appcontext
+@refuses_bad_input
+def series_host_country(meeting_id: int, country: str) -> None:
+    """Set (or, without COUNTRY, clear) the convening country of a special coordinators'
+    meeting."""
+    from coordinator.meetings.hosts import set_host_country
+
+    changed = set_host_country(meeting_id, country or None, now=utc_now(), actor=Actor.cli())
+    host = changed.host_country.iso if changed.host_country else "none"
+    click.echo(f"Meeting {changed.id}: convening country {host}.")
+
+
+@series.command("invite-host-observers")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def series_invite_host_observers(meeting_id: int) -> None:
+    """Invite the convening country's approved national organisations to a special
+    coordinators' meeting as observers."""
+    from coordinator.invitations.participants import invite_host_observers
+
+    added = invite_host_observers(meeting_id, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Meeting {meeting_id}: {len(added)} organisations invited as observers.")
 
 
 @main.group()
@@ -340,10 +522,12 @@ def meeting() -> None:
 @click.option("--zone", help="IANA zone (default: the meeting's)")
 @click.option("--duration", type=int, help="Minutes (default: unchanged)")
 @click.option("--reason")
+@click.option("--past-held-by", is_flag=True,
+              help="Move past the series' 'held by' date (recorded).")
 @with_appcontext
 @refuses_bad_input
 def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration: int | None,
-                 reason: str | None) -> None:
+                 reason: str | None, past_held_by: bool) -> None:
     """Move one meeting to another date and time."""
     from coordinator.cadence.recurrence import wall_clock
     from coordinator.meetings.reads import find_meeting
@@ -352,7 +536,8 @@ def meeting_move(meeting_id: int, day: str, at: str, zone: str | None, duration:
     found = find_meeting(meeting_id)
     start = wall_clock(_parse_date(day, "date"), _parse_time(at), get_zone(zone or found.zone))
     moved = move_meeting(meeting_id, start, now=utc_now(), actor=Actor.cli(),
-                         duration_minutes=duration, zone=zone, reason=reason)
+                         duration_minutes=duration, zone=zone, reason=reason,
+                         past_held_by=past_held_by)
     click.echo(f"Meeting {moved.id} moved to {moved.start_local:%Y-%m-%d %H:%M %Z}.")
 
 
@@ -452,16 +637,24 @@ def agenda() -> None:
     """Build and publish a meeting's agenda."""
 
 
+def item_options(command: Callable[..., None]) -> Callable[..., None]:
+    """An agenda item's fields, the same for adding and editing."""
+    for option in reversed((
+            click.option("--title", required=True),
+            click.option("--kind", default="discussion", show_default=True,
+                         type=click.Choice(["progress", "cso-proposal", "discussion",
+                                            "other"])),
+            click.option("--presenter"),
+            click.option("--duration", type=int, default=15, show_default=True),
+            click.option("--language", type=click.Choice(["en", "es", "pt", "fr", "ht"])),
+            with_appcontext, refuses_bad_input)):
+        command = option(command)
+    return command
+
+
 @agenda.command("add")
 @click.argument("meeting_id", type=int)
-@click.option("--title", required=True)
-@click.option("--kind", type=click.Choice(["progress", "cso-proposal", "discussion", "other"]),
-              default="discussion", show_default=True)
-@click.option("--presenter")
-@click.option("--duration", type=int, default=15, show_default=True)
-@click.option("--language", type=click.Choice(["en", "es", "pt", "fr", "ht"]))
-@with_appcontext
-@refuses_bad_input
+@item_options
 def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, duration: int,
                language: str | None) -> None:
     """Add an item to the draft agenda."""
@@ -470,6 +663,21 @@ def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, du
     item = add_item(meeting_id, now=utc_now(), actor=Actor.cli(), kind=kind, title=title,
                     presenter=presenter, duration=duration, language=language)
     click.echo(f"Item {item.id} added at position {item.position}.")
+
+
+@agenda.command("edit")
+@click.argument("meeting_id", type=int)
+@click.argument("item_id", type=int)
+@item_options
+def agenda_edit(meeting_id: int, item_id: int, title: str, kind: str, presenter: str | None,
+                duration: int, language: str | None) -> None:
+    """Replace an item of the draft agenda (every field, as the workspace form does)."""
+    from coordinator.agendas.services import find_item, update_item
+
+    item = update_item(find_item(meeting_id, item_id).id, now=utc_now(), actor=Actor.cli(),
+                       kind=kind, title=title, presenter=presenter, duration=duration,
+                       language=language)
+    click.echo(f"Item {item.id} saved.")
 
 
 @agenda.command("publish")
@@ -602,3 +810,56 @@ def proposals_answer(proposal_id: int, answer: str) -> None:
 
     answer_proposal(proposal_id, answer, now=utc_now(), actor=Actor.cli())
     click.echo(f"Proposal {proposal_id}: answered.")
+
+
+@main.group()
+def contact() -> None:
+    """Contacts of organisations: correct a name, an address, a language or a zone."""
+
+
+@contact.command("edit")
+@click.argument("contact_id", type=int)
+@click.option("--name", help="The person's name.")
+@click.option("--email", help="A new address; mail that failed to the old one goes again.")
+@click.option("--language", help="en, es, pt, fr or ht.")
+@click.option("--zone", help="An IANA time zone of the Declaration's countries, or UTC.")
+@click.option("--active/--inactive", default=None, help="Whether the contact receives mail.")
+@with_appcontext
+@refuses_bad_input
+def contact_edit(contact_id: int, name: str | None, email: str | None, language: str | None,
+                 zone: str | None, active: bool | None) -> None:
+    """Correct a contact (only the options given change)."""
+    from coordinator.people.editing import edit_contact
+
+    edited = edit_contact(contact_id, name=name, email=email, language=language, zone=zone,
+                          active=active, now=utc_now(), actor=Actor.cli())
+    found = edited.contact
+    click.echo(f"Contact {found.id}: {found.name} <{found.email}>, {found.language}, "
+               f"{found.zone}, {'active' if found.active else 'inactive'}."
+               + (f" {edited.requeued} failed message(s) queued again." if edited.requeued
+                  else ""))
+
+
+@main.group()
+def organisation() -> None:
+    """Organisations: correct a name, a website or the countries where one works."""
+
+
+@organisation.command("edit")
+@click.argument("organisation_id", type=int)
+@click.option("--name", help="The organisation's name.")
+@click.option("--website", help="An http(s) address; an empty string removes it.")
+@click.option("--country", "countries", multiple=True,
+              help="ISO code of a country where it works (repeat; replaces the list).")
+@with_appcontext
+@refuses_bad_input
+def organisation_edit(organisation_id: int, name: str | None, website: str | None,
+                      countries: tuple[str, ...]) -> None:
+    """Correct an organisation (only the options given change)."""
+    from coordinator.people.editing import edit_organisation
+
+    found = edit_organisation(organisation_id, name=name, website=website,
+                              countries=list(countries) or None, now=utc_now(),
+                              actor=Actor.cli())
+    click.echo(f"Organisation {found.id}: {found.name}, "
+               f"{', '.join(sorted(c.iso for c in found.countries))}.")

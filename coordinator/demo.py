@@ -19,13 +19,15 @@ from coordinator.agendas.services import add_item, publish_agenda
 from coordinator.cadence.deadlines import DeadlineOffsets, deadlines_for
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
-from coordinator.invitations.participants import add_participant
+from coordinator.invitations.participants import add_participant, invite_host_observers
+from coordinator.meetings.hosts import set_host_country
 from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Account,
     Committee,
     Contact,
     Country,
+    Meeting,
     Organisation,
     ParticipantRole,
     RegistrationState,
@@ -204,6 +206,9 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         committees["temporary-protection-regularization"].representative = (
             orgs[ORGS[4].name].contacts[0])
         committees["investing-in-asylum"].representative = orgs[ORGS[10].name].contacts[0]
+        # The accounts need their ids now: the series below name their coordinators by id
+        # (without this, Guatemala's, scheduled first, got none and mailed as "Secretariat").
+        session.flush()
         unit.record("demo.load", "demo", None, organisations=len(ORGS), accounts=len(ACCOUNTS))
     approved = [o for o in orgs.values() if o.registration_state == RegistrationState.APPROVED]
 
@@ -270,6 +275,17 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         if org.scope == Scope.REGIONAL:
             add_participant(now=now, actor=actor, series_id=coordinators.id,
                             organisation_id=org.id, role=ParticipantRole.OBSERVER)
+    # Recommendation 8: the special coordinators themselves take part; the first meeting is
+    # convened by Guatemala, whose national organisations observe it.
+    for account in accounts.values():
+        if account.role == Role.SPECIAL_COORDINATOR:
+            add_participant(now=now, actor=actor, series_id=coordinators.id,
+                            account_id=account.id)
+    first = db.session.scalar(select(Meeting).where(Meeting.series_id == coordinators.id)
+                              .order_by(Meeting.start_at).limit(1))
+    if first is not None:
+        set_host_country(first.id, "GT", now=now, actor=actor)
+        invite_host_observers(first.id, now=now, actor=actor)
     return {"organisations": len(ORGS), "accounts": len(ACCOUNTS),
             "series": len(series_made) + 3,
             "meetings": sum(_meeting_count(s) for s, _ in series_made) + 3}

@@ -33,7 +33,7 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
-from coordinator.models import Invitation, MeetingStatus
+from coordinator.models import Contact, Invitation, MeetingStatus
 
 T = TypeVar("T")
 Payload = Mapping[str, Any]
@@ -219,9 +219,12 @@ def absolute_url(path: str) -> str:
 
 
 def invitation_cancelled(invitation: Invitation, now: datetime) -> str | None:
-    """"cancelled" when the invitation or its meeting is: the links it carried are gone."""
-    if invitation.cancelled or invitation.meeting.status == MeetingStatus.CANCELLED:
+    """"cancelled" when the meeting is, "withdrawn" when only this person's invitation is
+    (the meeting goes on, and the page must not say otherwise): its links are gone."""
+    if invitation.meeting.status == MeetingStatus.CANCELLED:
         return "cancelled"
+    if invitation.cancelled:
+        return "withdrawn"
     return None
 
 
@@ -241,3 +244,21 @@ RSVP_LINK: PersonalLink[Invitation] = PersonalLink(
     bind=lambda payload: row(Invitation, payload["i"]),
     version=("v", lambda invitation: invitation.token_version),
     gone=_answerable)
+
+
+# The contact's preferences page (language, time zone, non-essential mail), linked from
+# the footer of every mail to a contact: bound to the contact, carrying no time (a footer
+# in an old mail still works), revoked by raising the contact's preferences_version.
+# Declared here because compose's addressing, below the people domain, signs it.
+PREFERENCES_LINK: PersonalLink[Contact] = PersonalLink(
+    "preferences", "/preferences/{token}", {"c": int, "v": int},
+    bind=lambda payload: row(Contact, payload["c"]),
+    version=("v", lambda contact: contact.preferences_version or 0),
+    gone=lambda contact, now: None if contact.active else "inactive")
+
+
+def preferences_url(contact: Contact) -> str | None:
+    """The contact's preferences link for a mail's footer; None before the row exists."""
+    if contact.id is None:
+        return None
+    return PREFERENCES_LINK.url({"c": contact.id, "v": contact.preferences_version or 0})

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_, true
 
 from coordinator.cadence.kinds import SeriesKind
-from coordinator.models import Account, Committee, Meeting, Role, Series
+from coordinator.models import Account, Committee, Meeting, Organisation, Role, Series
 
 # Kinds each role may create (besides the secretariat, who may create any).
 CREATABLE = {
@@ -57,6 +57,17 @@ def can_manage_committee(account: Account | None, committee: Committee) -> bool:
         return False
     return account.role == Role.SECRETARIAT or (
         account.role == Role.COMMITTEE_COORDINATOR and account.committee_id == committee.id)
+
+
+def can_edit_organisation(account: Account | None, organisation: Organisation) -> bool:
+    """The secretariat, or the special coordinator of a country the organisation works in
+    (names, websites and contacts; moving it to other countries is the secretariat's)."""
+    if account is None or not account.is_active:
+        return False
+    if account.role == Role.SECRETARIAT:
+        return True
+    return (account.role == Role.SPECIAL_COORDINATOR and account.country_id is not None
+            and any(c.id == account.country_id for c in organisation.countries))
 
 
 def is_secretariat(account: Account | None) -> bool:

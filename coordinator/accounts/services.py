@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -13,7 +14,7 @@ from coordinator.accounts.messages import password_link_message
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
-from coordinator.i18n import supported_language
+from coordinator.i18n import LANGUAGE_NAMES, supported_language
 from coordinator.links import PersonalLink, row
 from coordinator.mail.kinds import MailKind
 from coordinator.mail.outbox import Outgoing, enqueue, stranger_may_trigger
@@ -78,6 +79,47 @@ def set_password(account: Account, password: str, *, now: datetime) -> Account:
         account.password_changed_at = now
         unit.record("account.password", "account", account.id)
     return account
+
+
+def update_own_account(account: Account, *, name: str, language: str, zone: str,
+                       now: datetime) -> Account:
+    """An account holder's own name, language and time zone (mails and pages follow)."""
+    ensure_aware(now, "now")
+    name = " ".join((name or "").split())
+    if not name or len(name) > 200 or any(unicodedata.category(c).startswith("C")
+                                          for c in name):
+        raise InvalidInput(N_("Give a name of at most %(n)s characters."), field="name", n=200)
+    if language not in LANGUAGE_NAMES:
+        raise InvalidInput(N_("Choose a language from the list."), field="language")
+    try:
+        get_zone(zone)
+    except InvalidInput as exc:
+        raise InvalidInput(N_("Choose a time zone from the list."), field="zone") from exc
+    with unit_of_work(actor_for(account), now) as unit:
+        changes = {field: [getattr(account, field), value]
+                   for field, value in (("name", name), ("language", language), ("zone", zone))
+                   if getattr(account, field) != value}
+        for field, (_old, value) in changes.items():
+            setattr(account, field, value)
+        if changes:
+            unit.record("account.edit", "account", account.id, changes=changes)
+    return account
+
+
+def change_password(account: Account, *, current: str, new: str, now: datetime) -> Account:
+    """A new password for a logged-in account, only with the current one: a session left
+    open on a shared computer cannot take the account over. Every other session ends."""
+    ensure_aware(now, "now")
+    stored = account.password_hash
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, (current or "")[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError) as exc:
+        raise InvalidInput(N_("The current password is not right."),
+                           field="current_password") from exc
+    if stored is None:
+        raise InvalidInput(N_("The current password is not right."), field="current_password")
+    check_password_strength(new or "", account.email)
+    return set_password(account, new, now=now)
 
 
 def authenticate(email: str, password: str, *, now: datetime) -> Account | None:

@@ -6,10 +6,20 @@ from datetime import datetime
 
 from flask_babel import force_locale
 
-from coordinator.mail.addressing import organizer_of, to_contact
+from coordinator.i18n import LANGUAGE_NAMES, local_time
+from coordinator.links import absolute_url
+from coordinator.mail.addressing import organizer_of, to_account, to_contact
 from coordinator.mail.compose import Outgoing, compose, outbox_key
 from coordinator.mail.kinds import MailKind
-from coordinator.models import Committee, Contact, Invitation, Proposal, Suggestion
+from coordinator.models import (
+    Account,
+    Committee,
+    Contact,
+    Invitation,
+    Meeting,
+    Proposal,
+    Suggestion,
+)
 from coordinator.present import series_title
 
 # Topic links when the suggestion window opens, and what became of a suggested topic.
@@ -77,3 +87,38 @@ def proposal_status_message(proposal: Proposal, link: str, *, now: datetime) -> 
                    recipient=to_contact(proposal.contact), now=now,
                    context={"proposal": proposal, "link": link},
                    contact_id=proposal.contact_id)
+
+
+def proposal_received_message(account: Account, proposal: Proposal, *,
+                              now: datetime) -> Outgoing:
+    """To a coordinator of the committee: a proposal waits in the workspace inbox, so
+    written proposals between briefings are not left unread until someone looks."""
+    recipient = to_account(account)
+    with force_locale(recipient.language):
+        context = {"proposal": proposal, "committee": proposal.committee,
+                   "organisation": proposal.contact.organisation.name,
+                   "language": LANGUAGE_NAMES.get(proposal.language, proposal.language),
+                   "received": local_time(proposal.created_at, recipient.zone),
+                   "inbox": absolute_url(f"/workspace/proposals#proposal-{proposal.id}")}
+    # Once per proposal and coordinator: a proposal arrives once.
+    key = outbox_key("proposal-received", proposal.id, account=account.id)
+    return compose(MailKind.PROPOSAL_RECEIVED, key, "proposal_received", recipient=recipient,
+                   now=now, context=context, account_id=account.id)
+
+
+def topic_left_agenda_message(contact: Contact, meeting: Meeting, topic: str, status: str,
+                              *, proposal: bool, about: int, now: datetime) -> Outgoing:
+    """To the proposer: their topic (an accepted suggestion, or a proposal put on a
+    briefing) is no longer on this meeting's agenda, so no page or mail keeps saying it
+    is. `about` is the suggestion's or proposal's id."""
+    recipient = to_contact(contact)
+    with force_locale(recipient.language):
+        context = {"meeting": meeting, "title": series_title(meeting.series), "topic": topic,
+                   "status": status, "proposal": proposal,
+                   "when": local_time(meeting.start_at, recipient.zone, "long")}
+    # A proposal may be put on an agenda and taken off it more than once: the instant too.
+    key = outbox_key("topic-left", "proposal" if proposal else "suggestion", about,
+                     meeting=meeting.id, at=now)
+    return compose(MailKind.TOPIC_LEFT_AGENDA, key, "topic_left_agenda", recipient=recipient,
+                   sender=organizer_of(meeting), now=now, context=context,
+                   meeting_id=meeting.id, contact_id=contact.id)

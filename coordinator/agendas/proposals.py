@@ -17,7 +17,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from coordinator.agendas import services as agenda
-from coordinator.agendas.messages import proposal_link_message, proposal_status_message
+from coordinator.agendas.messages import (
+    proposal_link_message,
+    proposal_received_message,
+    proposal_status_message,
+)
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
@@ -27,6 +31,7 @@ from coordinator.links import PersonalLink, row
 from coordinator.mail.kinds import MailKind
 from coordinator.mail.outbox import enqueue, stranger_may_trigger
 from coordinator.models import (
+    Account,
     Committee,
     Contact,
     ItemKind,
@@ -34,6 +39,7 @@ from coordinator.models import (
     MeetingStatus,
     Proposal,
     ProposalState,
+    Role,
     Series,
 )
 from coordinator.people.contacts import no_longer_registered, registered_contacts
@@ -108,8 +114,24 @@ def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, ti
         unit.session.add(proposal)
         unit.session.flush()
         _tell(unit, proposal)
-        unit.record("proposal.submit", "proposal", proposal.id, committee=committee.id)
+        desk = committee_desk(unit, committee.id)
+        for account in desk:
+            enqueue(unit.session, proposal_received_message(account, proposal, now=now), now)
+        unit.record("proposal.submit", "proposal", proposal.id, committee=committee.id,
+                    notified=[account.id for account in desk])
     return proposal
+
+
+def committee_desk(unit: Unit, committee_id: int) -> list[Account]:
+    """Who is told of a new proposal: the committee's active coordinators, or the
+    secretariat when the committee has none (a proposal nobody hears of is never read)."""
+    active = select(Account).where(Account.active.is_(True)).order_by(Account.id)
+    coordinators = unit.session.scalars(active.where(
+        Account.role == Role.COMMITTEE_COORDINATOR,
+        Account.committee_id == committee_id)).all()
+    if coordinators:
+        return list(coordinators)
+    return list(unit.session.scalars(active.where(Account.role == Role.SECRETARIAT)))
 
 
 def _tell(unit: Unit, proposal: Proposal) -> None:
@@ -125,8 +147,15 @@ def _proposal(unit: Unit, proposal_id: int) -> Proposal:
 
 
 def consider_proposal(proposal_id: int, *, now: datetime, actor: Actor) -> Proposal:
+    """Mark a received proposal under consideration; the proposer is told. Only from
+    "received": a proposal already answered or on an agenda is past that, and a mail
+    saying otherwise would be untrue (a second click mails nothing)."""
     with unit_of_work(actor, now) as unit:
         proposal = _proposal(unit, proposal_id)
+        if proposal.state == ProposalState.UNDER_CONSIDERATION:
+            return proposal
+        if proposal.state != ProposalState.RECEIVED:
+            raise Conflict(N_("This proposal is already answered or on an agenda."))
         proposal.state, proposal.updated_at = ProposalState.UNDER_CONSIDERATION, now
         _tell(unit, proposal)
         unit.record("proposal.consider", "proposal", proposal.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import func, select
 
 from coordinator.cadence.zones import ensure_aware
@@ -20,10 +21,20 @@ from coordinator.models import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    Proposal,
+    ProposalState,
+    Suggestion,
+    SuggestionState,
 )
 from coordinator.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE, MAX_PRESENTER = 200, 200
+
+# Sent inside the unit of work when topics leave a meeting's agenda (accepted suggestions,
+# proposals put on it): the suggestions domain answers (the topic's state follows and its
+# proposer is told). A signal, not an import: that domain builds on this module.
+_signals = Namespace()
+topics_left_agenda = _signals.signal("topics-left-agenda")
 
 
 def _meeting(unit: Unit, meeting_id: int) -> Meeting:
@@ -31,7 +42,11 @@ def _meeting(unit: Unit, meeting_id: int) -> Meeting:
     if meeting is None:
         raise NotFound(N_("No meeting %(id)s."), id=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
-        raise Conflict("This meeting is cancelled.")
+        raise Conflict(N_("This meeting is cancelled."))
+    if meeting.start_at <= unit.now:
+        # What was on the agenda when the meeting began is the record; it stays as it was.
+        raise Conflict(N_("This meeting has already started or taken place; its agenda "
+                          "cannot change any more."))
     return meeting
 
 
@@ -113,11 +128,16 @@ def remove_item(item_id: int, *, now: datetime, actor: Actor) -> None:
         if item is None:
             raise NotFound(N_("No agenda item %(id)s."), id=item_id)
         meeting = _meeting(unit, item.meeting_id)
+        published = {entry["id"] for entry in meeting.published_agenda or []}
         unit.session.delete(item)
         unit.session.flush()
         _renumber(unit, meeting)
         _edited(meeting)
         unit.record("agenda.remove", "meeting", meeting.id, item=item_id, title=item.title)
+        if item_id not in published and (item.suggestion_id or item.proposal_id):
+            # Never published with it: its topic leaves the agenda now. A topic the
+            # published agenda still shows leaves when a version without it is published.
+            _topics_left(unit, meeting, only=(item.suggestion_id, item.proposal_id))
 
 
 def move_item(item_id: int, position: int, *, now: datetime, actor: Actor) -> None:
@@ -188,9 +208,34 @@ def publish_agenda(meeting_id: int, *, now: datetime, actor: Actor) -> Meeting:
         meeting.updated_at = now
         changes = changes_between(previous, snapshot) if meeting.agenda_version > 1 else {}
         sent = invitations.agenda_published(unit, meeting, changes)
+        _topics_left(unit, meeting)
         unit.record("agenda.publish", "meeting", meeting.id, version=meeting.agenda_version,
                     items=len(snapshot), messages=sent)
     return meeting
+
+
+def _topics_left(unit: Unit, meeting: Meeting,
+                 only: tuple[int | None, int | None] | None = None) -> int:
+    """Accepted suggestions and proposals this meeting's agenda carried whose item is no
+    longer in the draft (`only` this suggestion or proposal): their state follows and
+    their proposers are told (through `topics_left_agenda`). Returns how many left."""
+    on_draft = list(unit.session.execute(select(
+        AgendaItem.suggestion_id, AgendaItem.proposal_id).where(
+        AgendaItem.meeting_id == meeting.id)))
+    with_items = {s for s, _ in on_draft if s is not None}
+    proposals_with_items = {p for _, p in on_draft if p is not None}
+    suggestions = [s for s in unit.session.scalars(select(Suggestion).where(
+        Suggestion.meeting_id == meeting.id, Suggestion.state == SuggestionState.ACCEPTED)
+        .order_by(Suggestion.id))
+        if s.id not in with_items and (only is None or s.id == only[0])]
+    proposals = [p for p in unit.session.scalars(select(Proposal).where(
+        Proposal.meeting_id == meeting.id, Proposal.state == ProposalState.ON_AGENDA)
+        .order_by(Proposal.id))
+        if p.id not in proposals_with_items and (only is None or p.id == only[1])]
+    if suggestions or proposals:
+        topics_left_agenda.send(unit, meeting=meeting, suggestions=suggestions,
+                                proposals=proposals)
+    return len(suggestions) + len(proposals)
 
 
 def find_item(meeting_id: int, item_id: int) -> AgendaItem:

@@ -19,7 +19,9 @@ from coordinator.agendas.messages import (
     suggest_link_message,
     suggestion_outcome_message,
     suggestion_received_message,
+    topic_left_agenda_message,
 )
+from coordinator.agendas.proposals import proposal_link
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -32,6 +34,8 @@ from coordinator.models import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    Proposal,
+    ProposalState,
     Suggestion,
     SuggestionState,
 )
@@ -190,8 +194,11 @@ def send_links(unit: Unit, meeting: Meeting) -> int:
     """The window is open: each invited contact who has not declined gets their link."""
     if not window_open(meeting, unit.now):
         return 0
+    # Topic links are civil society's channel: government coordinators invited as
+    # accounts (the special coordinators' meeting) get none.
     return sum(send_link(unit, invitation)
-               for invitation in invitations.invited(unit, meeting, declined=False))
+               for invitation in invitations.invited(unit, meeting, declined=False)
+               if invitation.contact_id is not None)
 
 
 def send_link(unit: Unit, invitation: Invitation) -> bool:
@@ -310,6 +317,33 @@ def release_outcomes(meeting_id: int, *, now: datetime, actor: Actor) -> int:
             _tell(unit, suggestion, "outcome")
         unit.record("suggestion.release", "meeting", meeting_id, outcomes=len(held))
     return len(held)
+
+
+@agenda.topics_left_agenda.connect
+def topics_left(unit: Unit, meeting: Meeting, suggestions: list[Suggestion],
+                proposals: list[Proposal]) -> int:
+    """Topics taken off a meeting's agenda: an accepted suggestion becomes "taken off the
+    agenda" (its status page and the meeting page say so), a proposal goes back to "under
+    consideration" (the committee still has it); each proposer is told by mail. A held
+    outcome stays held: its announcement will say where the topic ended."""
+    queued = 0
+    for suggestion in suggestions:
+        suggestion.state, suggestion.updated_at = SuggestionState.OFF_AGENDA, unit.now
+        if suggestion.released_at is not None:
+            queued += enqueue(unit.session, topic_left_agenda_message(
+                suggestion.contact, meeting, suggestion.title, status_link(suggestion),
+                proposal=False, about=suggestion.id, now=unit.now), unit.now)
+        unit.record("suggestion.off_agenda", "suggestion", suggestion.id, meeting=meeting.id,
+                    held=suggestion.released_at is None)
+    for proposal in proposals:
+        proposal.state, proposal.meeting = ProposalState.UNDER_CONSIDERATION, None
+        proposal.updated_at = unit.now
+        queued += enqueue(unit.session, topic_left_agenda_message(
+            proposal.contact, meeting, proposal.title,
+            proposal_link(proposal.contact, proposal.committee), proposal=True,
+            about=proposal.id, now=unit.now), unit.now)
+        unit.record("proposal.off_agenda", "proposal", proposal.id, meeting=meeting.id)
+    return queued
 
 
 def new_form_key() -> str:

@@ -39,6 +39,8 @@ def docs():
 
 def register(app: Flask) -> None:
     from coordinator.api import (  # noqa: F401  (each module declares its operations)
+        attendance,
+        history,
         meetings,
         moderation,
         people,
@@ -50,7 +52,7 @@ def register(app: Flask) -> None:
 
     # Bearer tokens, not cookies: a cross-site form cannot act with them, so no CSRF token.
     csrf.exempt(bp)
-    limiter.limit("120/minute", key_func=_api_key, methods=["POST", "PATCH", "DELETE"])(bp)
+    limiter.limit("120/minute", key_func=_api_key, methods=["POST", "PUT", "PATCH", "DELETE"])(bp)
     app.register_blueprint(bp)
 
     @app.errorhandler(Problem)

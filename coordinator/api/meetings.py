@@ -11,6 +11,7 @@ from coordinator.api.etags import etag_for, not_modified
 from coordinator.api.out import meeting_out, next_offset
 from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
+from coordinator.invitations.rsvp import rsvp_details
 from coordinator.meetings.reads import find_meeting, meeting_page
 from coordinator.meetings.services import cancel_meeting, move_meeting
 
@@ -61,7 +62,7 @@ def move(meeting_id: int, body: s.MoveIn):
     account, found = _managed(meeting_id)
     moved = move_meeting(found.id, body.start, now=utc_now(), actor=api_actor(account),
                          zone=body.zone, duration_minutes=body.duration_minutes,
-                         reason=body.reason)
+                         reason=body.reason, past_held_by=body.past_held_by)
     return json_response(meeting_out(moved))
 
 
@@ -118,6 +119,17 @@ def agenda_position(meeting_id: int, item_id: int, body: s.PositionIn):
     return json_response(_agenda(found.id))
 
 
+@registry.operation(bp, "PUT", "/meetings/{meeting_id}/agenda-items/{item_id}",
+                    summary="Replace an item of the draft", tag="agenda",
+                    body=s.AgendaItemIn, response=s.AgendaOut, token=True, errors=(409,))
+def agenda_replace(meeting_id: int, item_id: int, body: s.AgendaItemIn):
+    account, found, item = _item(meeting_id, item_id)
+    agenda.update_item(item.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
+                       title=body.title, presenter=body.presenter, duration=body.duration,
+                       language=body.language)
+    return json_response(_agenda(found.id))
+
+
 @registry.operation(bp, "DELETE", "/meetings/{meeting_id}/agenda-items/{item_id}",
                     summary="Remove an item from the draft", tag="agenda",
                     response=s.AgendaOut, token=True, errors=(409,))
@@ -135,3 +147,18 @@ def agenda_publish(meeting_id: int):
     account, found = _managed(meeting_id)
     return json_response(meeting_out(agenda.publish_agenda(found.id, now=utc_now(),
                                                            actor=api_actor(account))))
+
+
+@registry.operation(bp, "GET", "/meetings/{meeting_id}/rsvps",
+                    summary="Who answered what, and interpretation needs", tag="meetings",
+                    response=s.RsvpListOut, token=True)
+def rsvps(meeting_id: int):
+    """For the meeting's coordinators: each invited person's answer, the language they
+    will speak and the one they need interpretation into (the workspace's RSVP page and
+    its CSV say the same)."""
+    _, found = _managed(meeting_id)
+    details = rsvp_details(found.id)
+    return json_response(s.RsvpListOut(
+        meeting_id=found.id, answers=details.summary.answers, speaks=details.summary.speaks,
+        interpretation_into=details.summary.interpretation_into,
+        items=[s.RsvpOut(**vars(person)) for person in details.people]))

@@ -98,8 +98,10 @@ def answer(proposal_id: int, body: s.AnswerIn):
 
 @registry.operation(bp, "POST", "/proposals/{proposal_id}/consideration",
                     summary="Tell the proposer their proposal is under consideration",
-                    tag="moderation", response=s.ProposalOut, token=True)
+                    tag="moderation", response=s.ProposalOut, token=True, errors=(409,))
 def consider(proposal_id: int):
+    """Only a received proposal: once answered or on an agenda, 409 (telling the proposer
+    "under consideration" then would be untrue); asking twice mails once."""
     account, proposal = _managed(proposals.find_proposal, proposal_id, _may_answer)
     considered = proposals.consider_proposal(proposal.id, now=utc_now(),
                                              actor=api_actor(account))

@@ -59,7 +59,7 @@ def series_out(series: Series, *, private: bool = False) -> s.SeriesOut:
                          valid_until=r.valid_until) for r in series.rules],
         location=series.location, online_url=series.online_url if private else None,
         held_by=series.held_by,
-        active=series.active, meetings=count)
+        active=series.active, meetings=count, coordinator_id=series.coordinator_id)
 
 
 def organisation_out(organisation: Organisation, *, private: bool = False) -> s.OrganisationOut:

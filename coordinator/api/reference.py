@@ -11,7 +11,7 @@ from coordinator.api.spec import json_response
 from coordinator.cadence.zones import utc_now
 from coordinator.meetings.public import shown_representative
 from coordinator.reference.services import all_countries, committees_in_order
-from coordinator.tracking.compliance import compliance_report
+from coordinator.tracking.compliance import PERIOD_LABELS, compliance_report
 
 
 @registry.operation(bp, "GET", "/countries", summary="The countries of the Declaration",
@@ -53,7 +53,8 @@ def committees():
 @registry.operation(bp, "GET", "/compliance", summary="Who kept the cadence in a year",
                     tag="reference", query=s.ComplianceQuery, response=s.ComplianceOut)
 def compliance(query: s.ComplianceQuery):
-    """Countries by quarter and committees by half-year (held, scheduled, missed, due),
+    """Countries by quarter and committees by half-year (held as recorded in the
+    attendance register, unrecorded: started but not yet recorded, scheduled, missed, due),
     and whether each agenda was published by its due date."""
     # Not cached: states change as time passes (a meeting starts, an agenda falls due).
     caller()
@@ -61,6 +62,7 @@ def compliance(query: s.ComplianceQuery):
 
     def cells(rows):
         return [s.CellOut(period=c.period.label, state=c.state.value,
+                          label=str(PERIOD_LABELS[c.state]),
                           meeting_ids=list(c.meeting_ids)) for c in rows]
 
     return json_response(s.ComplianceOut(

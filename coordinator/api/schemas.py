@@ -186,6 +186,8 @@ class SeriesOut(BaseModel):
     held_by: date | None
     active: bool
     meetings: int
+    coordinator_id: int | None = Field(None, description="The account that coordinates the "
+                                       "series (its mails' organizer and Reply-To).")
 
 
 class SeriesQuery(Paging):
@@ -283,6 +285,8 @@ class MoveIn(Input):
     zone: Zone | None = Field(None, description="Zone whose wall clock the meeting keeps.")
     duration_minutes: int | None = Field(None, ge=1, le=1440)
     reason: Reason | None = None  # type: ignore[valid-type]
+    past_held_by: bool = Field(False, description="Move past the series' 'held by' date "
+                               "(refused with 409 otherwise); the override is recorded.")
 
 
 class CancelIn(Input):
@@ -292,8 +296,26 @@ class CancelIn(Input):
 # --- participants, agenda, suggestions, proposals ---------------------------------------
 
 class ParticipantIn(Input):
-    organisation_id: Id
+    organisation_id: Id | None = Field(None, description="An approved organisation; or "
+                                       "give account_id.")
+    account_id: Id | None = Field(None, description="A coordinator's account: only for the "
+                                  "special coordinators' meetings.")
     role: Literal["invited", "observer", "representative"] = "invited"
+
+
+class InviteAllIn(Input):
+    country: str | None = Field(None, min_length=2, max_length=2,
+                                description="ISO code: its approved organisations.")
+    committee: str | None = Field(None, max_length=80, description="A committee's slug: the "
+                                  "approved organisations of its member countries.")
+    role: Literal["invited", "observer"] = "invited"
+    dry_run: bool = Field(False, description="List who would be invited; write nothing.")
+
+
+class InvitedAll(BaseModel):
+    organisations: list[int] = Field(description="Approved organisations invited now (or, "
+                                     "with dry_run, who would be), by name.")
+    invited: bool
 
 
 class ParticipantOut(BaseModel):
@@ -301,6 +323,7 @@ class ParticipantOut(BaseModel):
     organisation_id: int | None
     contact_id: int | None
     role: str
+    account_id: int | None = None
 
 
 class ParticipantList(BaseModel):
@@ -399,7 +422,8 @@ class ComplianceQuery(Query):
 
 class CellOut(BaseModel):
     period: str
-    state: str
+    state: str  # held, unrecorded (started, attendance not yet recorded), scheduled, ...
+    label: str = ""  # the state in the caller's language (Accept-Language)
     meeting_ids: list[int]
 
 
@@ -439,3 +463,45 @@ class OutboxOut(BaseModel):
     items: list[OutboxItemOut]
     total: int
     next_offset: int | None
+
+
+# --- RSVP details (who answered what, interpretation) ---------------------------------
+
+class RsvpOut(BaseModel):
+    invitation_id: int
+    organisation: str | None
+    name: str
+    email: str
+    role: str
+    answer: Literal["accepted", "tentative", "declined", "needs-action"]
+    speaks: str | None = Field(description="Language tag the person will speak in.")
+    interpretation_into: str | None = Field(description="Language tag they need "
+                                            "interpretation into.")
+    answered_at: AwareDatetime | None
+
+
+class RsvpListOut(BaseModel):
+    meeting_id: int
+    answers: dict[str, int] = Field(description="How many gave each answer.")
+    speaks: dict[str, int] = Field(description="People coming (yes or maybe) per language "
+                                   "they will speak.")
+    interpretation_into: dict[str, int] = Field(description="People coming (yes or maybe) "
+                                                "per language they need interpretation into.")
+    items: list[RsvpOut]
+
+
+# --- Series' coordinators and convening countries ---------------------------------------
+
+class SeriesPatch(Input):
+    coordinator_id: Id = Field(description="The account that coordinates the series: the "
+                               "organizer and Reply-To of its mails.")
+
+
+class HostCountryIn(Input):
+    country: Iso | None = Field(description="The convening country of this special "
+                                "coordinators' meeting (ISO code), or null for none.")
+
+
+class HostCountryOut(BaseModel):
+    meeting_id: int
+    host_country: str | None

@@ -12,16 +12,25 @@ from coordinator.api.out import deadlines_out, moved_because, next_offset, serie
 from coordinator.api.spec import json_response
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.zones import utc_now
-from coordinator.invitations.participants import add_participant, remove_participant
+from coordinator.invitations.participants import (
+    Whom,
+    add_participant,
+    invite_all,
+    invite_host_observers,
+    organisations_to_invite,
+    remove_participant,
+)
 from coordinator.meetings.clashes import PreviewRow, preview_with_clashes
+from coordinator.meetings.hosts import set_host_country
 from coordinator.meetings.reads import (
+    find_meeting,
     find_series,
     participant_in,
     participants_of,
     series_page,
 )
-from coordinator.meetings.series import SeriesInput, schedule_series
-from coordinator.models import ParticipantRole
+from coordinator.meetings.series import SeriesInput, schedule_series, set_coordinator
+from coordinator.models import Participant, ParticipantRole
 
 
 @registry.operation(bp, "GET", "/series", summary="Series (the cadences)", tag="series",
@@ -92,24 +101,46 @@ def _planned_out(row: PreviewRow) -> s.PlannedOut:
 def participants(series_id: int):
     allowed(permissions.can_manage_series(required(), find_series(series_id)))
     rows = participants_of(series_id)
-    return json_response(s.ParticipantList(items=[s.ParticipantOut(
-        id=p.id, organisation_id=p.organisation_id, contact_id=p.contact_id,
-        role=p.role.value) for p in rows]))
+    return json_response(s.ParticipantList(items=[_participant_out(p) for p in rows]))
+
+
+def _participant_out(p: Participant) -> s.ParticipantOut:
+    return s.ParticipantOut(id=p.id, organisation_id=p.organisation_id,
+                            contact_id=p.contact_id, role=p.role.value,
+                            account_id=p.account_id)
 
 
 @registry.operation(bp, "POST", "/series/{series_id}/participants",
-                    summary="Invite an approved organisation to a series",
+                    summary="Invite an approved organisation (or, to the special "
+                    "coordinators' meetings, a coordinator's account) to a series",
                     tag="participants", body=s.ParticipantIn, response=s.ParticipantOut,
                     status=201, token=True, errors=(409,))
 def participant_add(series_id: int, body: s.ParticipantIn):
     account = required()
     allowed(permissions.can_manage_series(account, find_series(series_id)))
     added = add_participant(now=utc_now(), actor=api_actor(account), series_id=series_id,
-                            organisation_id=body.organisation_id,
+                            organisation_id=body.organisation_id, account_id=body.account_id,
                             role=ParticipantRole(body.role))
-    return json_response(s.ParticipantOut(id=added.id, organisation_id=added.organisation_id,
-                                          contact_id=added.contact_id, role=added.role.value),
-                         201)
+    return json_response(_participant_out(added), 201)
+
+
+@registry.operation(bp, "POST", "/series/{series_id}/participants/all",
+                    summary="Invite every approved organisation of a country or a committee",
+                    tag="participants", body=s.InviteAllIn, response=s.InvitedAll,
+                    token=True)
+def participants_all(series_id: int, body: s.InviteAllIn):
+    """Those the series already invites stay as they are; `dry_run` answers who would be
+    invited, as the workspace's confirmation page shows them."""
+    account = required()
+    allowed(permissions.can_manage_series(account, find_series(series_id)))
+    whom = Whom(country=body.country, committee=body.committee)
+    if body.dry_run:
+        found = [o.id for o in organisations_to_invite(series_id, whom)]
+    else:
+        found = [p.organisation_id or 0 for p in invite_all(
+            series_id, whom, now=utc_now(), actor=api_actor(account),
+            role=ParticipantRole(body.role))]
+    return json_response(s.InvitedAll(organisations=found, invited=not body.dry_run))
 
 
 @registry.operation(bp, "DELETE", "/series/{series_id}/participants/{participant_id}",
@@ -122,3 +153,43 @@ def participant_remove(series_id: int, participant_id: int):
     participant_in(series_id, participant_id)
     remove_participant(participant_id, now=utc_now(), actor=api_actor(account))
     return json_response(None, 204)
+
+
+@registry.operation(bp, "PATCH", "/series/{series_id}",
+                    summary="Change who coordinates a series", tag="series",
+                    body=s.SeriesPatch, response=s.SeriesOut, token=True)
+def series_patch(series_id: int, body: s.SeriesPatch):
+    """The coordinator is the organizer and Reply-To of the series' mails from now on:
+    the secretariat, or a coordinator of the series' country or committee."""
+    account = required()
+    allowed(permissions.can_manage_series(account, find_series(series_id)))
+    changed = set_coordinator(series_id, body.coordinator_id, now=utc_now(),
+                              actor=api_actor(account))
+    return json_response(series_out(changed, private=True))
+
+
+@registry.operation(bp, "PUT", "/meetings/{meeting_id}/host-country",
+                    summary="Set the convening country of a special coordinators' meeting",
+                    tag="participants", body=s.HostCountryIn, response=s.HostCountryOut,
+                    token=True, errors=(409,))
+def host_country_set(meeting_id: int, body: s.HostCountryIn):
+    account = required()
+    allowed(permissions.can_manage_meeting(account, find_meeting(meeting_id)))
+    meeting = set_host_country(meeting_id, body.country, now=utc_now(),
+                               actor=api_actor(account))
+    return json_response(s.HostCountryOut(
+        meeting_id=meeting.id,
+        host_country=meeting.host_country.iso if meeting.host_country else None))
+
+
+@registry.operation(bp, "POST", "/meetings/{meeting_id}/host-observers",
+                    summary="Invite the convening country's approved national "
+                    "organisations as observers", tag="participants",
+                    response=s.ParticipantList, status=201, token=True, errors=(409, 422))
+def host_observers_add(meeting_id: int):
+    """Recommendation 8: the national CSOs of the country where the special coordinators
+    meet observe that meeting; their invitations say they are observers."""
+    account = required()
+    allowed(permissions.can_manage_meeting(account, find_meeting(meeting_id)))
+    added = invite_host_observers(meeting_id, now=utc_now(), actor=api_actor(account))
+    return json_response(s.ParticipantList(items=[_participant_out(p) for p in added]), 201)

@@ -13,7 +13,8 @@ from coordinator.cadence.zones import ensure_aware, get_zone
 
 
 class PeriodState(StrEnum):
-    HELD = "held"
+    HELD = "held"  # a meeting of the period is recorded as held (the attendance register)
+    UNRECORDED = "unrecorded"  # a meeting has started, and nobody has recorded it yet
     SCHEDULED = "scheduled"
     MISSED = "missed"  # the period is over and no meeting took place
     DUE = "due"  # the period is under way or ahead, and nothing is scheduled yet
@@ -39,6 +40,9 @@ class MeetingFact:
     agenda_published_at: datetime | None = None
     country: str | None = None
     committee: str | None = None
+    # The attendance register: True held, False not held, None not recorded (yet). The
+    # date alone never makes a meeting held: a coordinator says so once it has started.
+    held: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -72,17 +76,24 @@ def _cells(periods: list[Period], facts: list[MeetingFact], now: datetime) -> li
             f for f in facts
             if not f.cancelled and period.contains(f.start.astimezone(get_zone(f.zone_name)).date())
         ]
-        held = [f.meeting_id for f in live if f.start <= now]
-        ahead = [f.meeting_id for f in live if f.start > now]
+        started = [f for f in live if f.start <= now]
+        held = [f for f in started if f.held is True]
+        unrecorded = [f for f in started if f.held is None]
+        ahead = [f for f in live if f.start > now]
         if held:
             state = PeriodState.HELD
+        elif unrecorded:
+            state = PeriodState.UNRECORDED
         elif ahead:
             state = PeriodState.SCHEDULED
         elif period.after_last_day <= today:
             state = PeriodState.MISSED
         else:
             state = PeriodState.DUE
-        cells.append(Cell(period, state, tuple(held + ahead)))
+        # Every live meeting of the period, in order (one recorded as not held included,
+        # so its record can be reached from the cell).
+        ids = tuple(f.meeting_id for f in sorted(live, key=lambda f: (f.start, f.meeting_id)))
+        cells.append(Cell(period, state, ids))
     return cells
 
 

@@ -116,6 +116,16 @@ def private_feed(organisation: Organisation, language: str, deadlines: bool,
                      path="/feeds/private/", organisation_id=organisation.id)
 
 
+def meeting_calendar(meeting: Meeting, language: str) -> bytes:
+    """One meeting as a file to add to a calendar: the same event, UID and SEQUENCE as in
+    the feeds, so a calendar that also subscribes to a feed shows it once, and a later
+    download of a moved meeting updates the copy instead of adding a second one."""
+    with force_locale(language):
+        name, description = series_title(meeting.series), feed_description()
+    return feed_ics([meeting_event(meeting, language, private=False)], name=name,
+                    description=description, language=language, refresh=REFRESH)
+
+
 def window(today: date) -> tuple[datetime, datetime]:
     """The past 12 months up to the horizon, moving by whole days."""
     start = datetime.combine(today, time(0), tzinfo=UTC)

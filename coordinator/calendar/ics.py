@@ -43,18 +43,31 @@ def clean_text(value: str) -> str:
 
 
 def invitation_ics(
-    event: CalendarEvent, *, method: str, organizer: Person, attendee: Person, language: str
+    event: CalendarEvent, *, method: str, organizer: Person, attendee: Person, language: str,
+    uninvite: bool = False, observer: bool = False,
 ) -> bytes:
-    """One meeting for one recipient's mailbox: a REQUEST to add or update it, or a CANCEL."""
+    """One meeting for one recipient's mailbox: a REQUEST to add or update it, or a CANCEL
+    (of the whole meeting, or with `uninvite` of this one attendee while it goes on).
+    `observer`: the attendee observes (recommendation 8's CSO observers), and their
+    calendar shows it."""
     if method not in METHODS:
         raise UnwritableEvent(f"method must be one of {', '.join(METHODS)}, got {method!r}.")
     if method == "REQUEST" and event.status is EventStatus.CANCELLED:
         raise UnwritableEvent(f"Event {event.uid!r} is cancelled: send it with method CANCEL.")
+    if uninvite and (method != "CANCEL" or event.status is EventStatus.CANCELLED):
+        raise UnwritableEvent(f"Event {event.uid!r}: only a CANCEL of a meeting that goes on "
+                              "can uninvite one attendee.")
     language = _language_tag(language)
-    # RFC 5546 3.2.5: a CANCEL keeps the UID and names the attendee; the status says it all.
-    status = EventStatus.CANCELLED if method == "CANCEL" else event.status
+    # RFC 5546 3.2.5: a CANCEL keeps the UID and names the attendee; STATUS:CANCELLED when
+    # the whole meeting is off, and no STATUS at all when only this attendee is uninvited
+    # ("If uninviting specific Attendees, then MUST NOT be included").
+    status: EventStatus | None = (None if uninvite else EventStatus.CANCELLED
+                                  if method == "CANCEL" else event.status)
     people = [_person("ORGANIZER", organizer, [])]
-    attendee_params = [("CUTYPE", "INDIVIDUAL"), ("ROLE", "REQ-PARTICIPANT")]
+    # RFC 5545 3.2.16: NON-PARTICIPANT is "copied for information purposes only", the
+    # observers of the special coordinators' meetings; everyone else is REQ-PARTICIPANT.
+    role = "NON-PARTICIPANT" if observer else "REQ-PARTICIPANT"
+    attendee_params = [("CUTYPE", "INDIVIDUAL"), ("ROLE", role)]
     if method == "REQUEST":
         attendee_params += [("PARTSTAT", "NEEDS-ACTION"), ("RSVP", "TRUE")]
     people.append(_person("ATTENDEE", attendee, attendee_params))
@@ -114,7 +127,7 @@ def _calendar_head() -> list[str]:
 
 
 def _vevent(
-    event: CalendarEvent, language: str, status: EventStatus, people: list[str]
+    event: CalendarEvent, language: str, status: EventStatus | None, people: list[str]
 ) -> list[str]:
     zone = _zone_of(event)
     text_params = [("LANGUAGE", language)]
@@ -129,7 +142,8 @@ def _vevent(
         lines.append(_line("LOCATION", _text(event.location), text_params))
     if event.url:
         lines.append(_line("URL", _uri(event.url)))
-    lines.append(_line("STATUS", str(status)))
+    if status is not None:
+        lines.append(_line("STATUS", str(status)))
     categories = [_text(category) for category in event.categories if clean_text(category)]
     if categories:
         lines.append(_line("CATEGORIES", ",".join(categories), text_params))

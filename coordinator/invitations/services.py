@@ -15,14 +15,17 @@ from sqlalchemy.orm import selectinload
 
 from coordinator.cadence.deadlines import deadlines_for
 from coordinator.invitations.messages import (
+    MeetingChange,
     agenda_message,
     agenda_reminder_message,
     cancellation_message,
     invitation_message,
     reminder_message,
+    withdrawal_message,
 )
 from coordinator.mail.outbox import enqueue
 from coordinator.models import (
+    Account,
     Answer,
     Contact,
     Deadline,
@@ -79,40 +82,70 @@ def audience(unit: Unit, meeting: Meeting) -> dict[int, tuple[Contact, Participa
     return people
 
 
+def account_audience(unit: Unit, meeting: Meeting) -> dict[int, tuple[Account, ParticipantRole]]:
+    """The accounts a meeting invites: government coordinators invited to the special
+    coordinators' meeting (recommendation 8), through its series or itself."""
+    participants = unit.session.scalars(
+        select(Participant)
+        .where((Participant.series_id == meeting.series_id)
+               | (Participant.meeting_id == meeting.id), Participant.account_id.is_not(None))
+        .options(selectinload(Participant.account)))
+    people: dict[int, tuple[Account, ParticipantRole]] = {}
+    for participant in participants:
+        account = participant.account
+        if account is None or not account.is_active:
+            continue
+        held = people.get(account.id)
+        if held is None or ROLE_RANK[participant.role] > ROLE_RANK[held[1]]:
+            people[account.id] = (account, participant.role)
+    return people
+
+
 def send_invitations(unit: Unit, meeting: Meeting) -> int:
     """Queue a REQUEST for every invited contact who lacks this SEQUENCE; returns how many."""
     if not in_invitation_phase(meeting, unit.now):
         return 0
-    existing = {i.contact_id: i for i in unit.session.scalars(
-        select(Invitation).where(Invitation.meeting_id == meeting.id))}
+    rows = list(unit.session.scalars(
+        select(Invitation).where(Invitation.meeting_id == meeting.id)))
+    existing = {i.contact_id: i for i in rows if i.contact_id is not None}
+    by_account = {i.account_id: i for i in rows if i.account_id is not None}
+    people: list[tuple[Invitation | None, Contact | None, Account | None, ParticipantRole]] = [
+        (existing.get(contact_id), contact, None, role)
+        for contact_id, (contact, role) in audience(unit, meeting).items()]
+    people += [(by_account.get(account_id), None, account, role)
+               for account_id, (account, role) in account_audience(unit, meeting).items()]
     queued = 0
-    for contact_id, (contact, role) in audience(unit, meeting).items():
-        invitation = existing.get(contact_id)
+    for invitation, contact, account, role in people:
+        again = False
         if invitation is None:
-            invitation = Invitation(meeting=meeting, contact=contact, role=role,
-                                    created_at=unit.now)
+            invitation = Invitation(meeting=meeting, contact=contact, account=account,
+                                    role=role, created_at=unit.now)
             unit.session.add(invitation)
             unit.session.flush()
         elif invitation.cancelled:
             invitation.cancelled = False  # invited again after being removed
             invitation.sent_sequence = None
+            again = True
         invitation.role = role
         if invitation.sent_sequence != meeting.sequence:
-            _queue_request(unit, invitation)
+            _queue_request(unit, invitation, again=again)
             queued += 1
     return queued
 
 
 def _queue_request(unit: Unit, invitation: Invitation, method: str = "REQUEST",
-                   changes: dict | None = None) -> None:
-    if method == "CANCEL":
+                   changes: dict | None = None, *, change: MeetingChange | None = None,
+                   withdraw: bool = False, again: bool = False) -> None:
+    if withdraw:
+        outgoing = withdrawal_message(invitation, now=unit.now)
+    elif method == "CANCEL":
         outgoing = cancellation_message(invitation, now=unit.now)
     elif changes is not None:
         outgoing = agenda_message(invitation, changes, now=unit.now)
     else:
-        outgoing = invitation_message(invitation, now=unit.now)
+        outgoing = invitation_message(invitation, now=unit.now, change=change, again=again)
     enqueue(unit.session, outgoing, unit.now)
-    if method == "CANCEL":
+    if method == "CANCEL" or withdraw:
         invitation.cancelled = True
     else:
         invitation.sent_sequence = invitation.meeting.sequence
@@ -156,13 +189,15 @@ def meeting_created(unit: Unit, meeting: Meeting) -> int:
     return send_invitations(unit, meeting)
 
 
-def meeting_changed(unit: Unit, meeting: Meeting) -> int:
-    """After a move or a change of details: re-arm deadlines, update those already invited."""
+def meeting_changed(unit: Unit, meeting: Meeting, change: MeetingChange | None = None) -> int:
+    """After a move or a change of details: re-arm deadlines, update those already invited,
+    saying what changed (old and new time, place, online link) and why, when the caller
+    knows (`change`, built from `Before.of(meeting)` taken before the change)."""
     sync_deadlines(unit, meeting)
     updated = 0
     for invitation in _invited(unit, meeting):
         if invitation.sent_sequence != meeting.sequence:
-            _queue_request(unit, invitation)
+            _queue_request(unit, invitation, change=change)
             updated += 1
     return updated + send_invitations(unit, meeting)
 
@@ -185,12 +220,17 @@ def meeting_cancelled(unit: Unit, meeting: Meeting) -> int:
 
 
 def withdraw_uninvited(unit: Unit, meeting: Meeting) -> int:
-    """After a participant is removed: those no longer invited get a CANCEL of their own
-    copy (same UID), so it leaves their calendar; everyone else's invitation stands."""
+    """After a participant is removed: those no longer invited are told their invitation
+    is withdrawn (not that the meeting is cancelled: it goes on), with a CANCEL naming
+    only them (RFC 5546 3.2.5, same UID), so it leaves their calendar; everyone else's
+    invitation stands."""
     still = audience(unit, meeting)
-    gone = [i for i in _invited(unit, meeting) if i.contact_id not in still]
+    accounts = account_audience(unit, meeting)
+    gone = [i for i in _invited(unit, meeting)
+            if (i.contact_id not in still if i.contact_id is not None
+                else i.account_id not in accounts)]
     for invitation in gone:
-        _queue_request(unit, invitation, method="CANCEL")
+        _queue_request(unit, invitation, withdraw=True)
     return len(gone)
 
 

@@ -44,6 +44,9 @@ class Recipient:
     email: str
     language: str
     zone: str
+    # A contact's own preferences page (language, zone, non-essential mail), shown in
+    # every mail's footer; accounts change theirs in the workspace.
+    preferences_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ def render(template: str, recipient: Recipient, sender: Sender,
            context: Mapping[str, Any]) -> tuple[str, str, str]:
     """Subject, text and HTML of a message, in the recipient's language."""
     with force_locale(recipient.language):
-        values = {"recipient": recipient, "sender": sender, **context}
+        values = {"recipient": recipient, "sender": sender,
+                  "preferences_url": recipient.preferences_url, **context}
         subject = subject_of(template, values)
         text = render_template(f"emails/{template}.txt", **values)
         html = render_template(f"emails/{template}.html", subject=subject, **values)

@@ -14,6 +14,7 @@ class MailKind(StrEnum):
     INVITE = "invite"
     UPDATE = "update"
     CANCEL = "cancel"
+    INVITATION_WITHDRAWN = "invitation-withdrawn"  # one person uninvited; the meeting stands
     AGENDA = "agenda"
     REMINDER = "reminder"
     AGENDA_REMINDER = "agenda-reminder"
@@ -23,11 +24,30 @@ class MailKind(StrEnum):
     SUGGESTION_OUTCOME = "suggestion-outcome"
     PROPOSAL_LINK = "proposal-link"
     PROPOSAL_STATUS = "proposal-status"
+    TOPIC_LEFT_AGENDA = "topic-left-agenda"  # an accepted topic taken off the agenda
+    PROPOSAL_RECEIVED = "proposal-received"  # to the committee's coordinators
     # People and registration
     REGISTRATION_CONFIRM = "registration-confirm"
     REGISTRATION_DECISION = "registration-decision"
     REPRESENTATIVE = "representative"
+    ORGANISATION_APPROVED = "organisation-approved"  # to the country's special coordinators
     # Accounts, feeds, tracking
     PASSWORD_LINK = "password-link"  # noqa: S105  (a kind of mail, not a password)
     FEED_LINK = "feed-link"
     DIGEST = "digest"
+
+    @property
+    def essential(self) -> bool:
+        """Whether a contact who opted out of non-essential mail still receives it.
+
+        Invitations and their changes, agendas, registration and the links a person asked
+        for always go; a kind not listed in NON_ESSENTIAL counts as essential, so a new
+        kind is never silently withheld.
+        """
+        return self not in NON_ESSENTIAL
+
+
+# Reminders, the topic window's link and digests: what a contact may switch off on their
+# preferences page (issue 14, item 6).
+NON_ESSENTIAL = frozenset({MailKind.REMINDER, MailKind.AGENDA_REMINDER, MailKind.SUGGEST_LINK,
+                           MailKind.DIGEST})

@@ -11,9 +11,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from coordinator.extensions import DbSession
 from coordinator.mail.compose import Envelope, Outgoing, serialise
 from coordinator.mail.kinds import MailKind
-from coordinator.models import OutboxMessage, OutboxState
+from coordinator.models import AuditEntry, Contact, OutboxMessage, OutboxState
 
-__all__ = ["Envelope", "Outgoing", "already_queued", "enqueue", "stranger_may_trigger"]
+__all__ = ["Envelope", "Outgoing", "already_queued", "enqueue", "opted_out",
+           "stranger_may_trigger"]
 
 
 def enqueue(session: DbSession, outgoing: Outgoing, now: datetime) -> bool:
@@ -23,6 +24,13 @@ def enqueue(session: DbSession, outgoing: Outgoing, now: datetime) -> bool:
     one row and neither fails.
     """
     envelope, message = outgoing.envelope, outgoing.message
+    if opted_out(session, envelope):
+        # Not stored: the contact chose not to receive this kind. The audit log says what
+        # was withheld, so "why did they not get the reminder?" has an answer.
+        session.add(AuditEntry(at=now, actor="outbox", action="mail.suppressed",
+                               entity="contact", entity_id=envelope.contact_id,
+                               details={"kind": str(envelope.kind), "key": envelope.key}))
+        return False
     values = {
         "key": envelope.key, "kind": str(envelope.kind), "recipient": envelope.recipient,
         "language": envelope.language, "subject": str(message["Subject"])[:400],
@@ -35,6 +43,29 @@ def enqueue(session: DbSession, outgoing: Outgoing, now: datetime) -> bool:
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(
         index_elements=["key"]).returning(OutboxMessage.id)
     return session.execute(statement).scalar() is not None
+
+
+# Links whose newer version voids the one before: once a contact holds one, the next is
+# essential (a topic link renewed on request must arrive, or the person is locked out).
+VOIDS_THE_LAST = frozenset({MailKind.SUGGEST_LINK})
+
+
+def opted_out(session: DbSession, envelope: Envelope) -> bool:
+    """Whether the message is non-essential and its contact switched such mail off."""
+    kind = MailKind(envelope.kind)
+    if envelope.contact_id is None or kind.essential:
+        return False
+    wanted = session.scalar(select(Contact.non_essential_mail)
+                            .where(Contact.id == envelope.contact_id))
+    if wanted is not False:
+        return False
+    if kind in VOIDS_THE_LAST:
+        held = session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.contact_id == envelope.contact_id,
+            OutboxMessage.meeting_id == envelope.meeting_id,
+            OutboxMessage.kind == str(kind)).limit(1))
+        return held is None
+    return True
 
 
 # Mail a stranger can make the service send to any address (password resets, registration

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -77,6 +77,36 @@ class AgendaSummary:
 
 
 @dataclass(frozen=True)
+class OneOff:
+    """A meeting with no cadence of its own (regional, the special coordinators',
+    extraordinary): when it is, and, for the regional meeting, the date it must be held by."""
+
+    meeting: Meeting
+    day: date  # in the meeting's own zone
+    held_by: date | None
+
+    @property
+    def after_held_by(self) -> bool:
+        return self.held_by is not None and self.day > self.held_by
+
+
+ONE_OFF_KINDS = (SeriesKind.REGIONAL, SeriesKind.COORDINATORS, SeriesKind.EXTRAORDINARY)
+
+
+def one_off_meetings(year: int) -> list[OneOff]:
+    """The year's one-off meetings by date (cancelled ones too: the tracker says so)."""
+    first = datetime(year, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    last = datetime(year + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
+    rows = db.session.scalars(
+        select(Meeting).join(Meeting.series)
+        .where(Series.kind.in_(ONE_OFF_KINDS), Meeting.start_at >= first,
+               Meeting.start_at < last)
+        .options(joinedload(Meeting.series)).order_by(Meeting.start_at, Meeting.id))
+    found = [OneOff(m, m.start_local.date(), m.series.held_by) for m in rows]
+    return [o for o in found if o.day.year == year]  # the year in each meeting's own zone
+
+
+@dataclass(frozen=True)
 class Tracker:
     year: int
     quarters: list[Period]
@@ -85,6 +115,7 @@ class Tracker:
     committees: list[TrackerRow]
     agendas: list[AgendaSummary]
     days: dict[int, date]  # meeting id -> its date in its own zone, for links in cells
+    one_offs: list[OneOff] = field(default_factory=list)
 
 
 def cadence_tracker(year: int, *, now: datetime) -> Tracker:
@@ -135,6 +166,7 @@ def cadence_tracker(year: int, *, now: datetime) -> Tracker:
         committees=committee_rows,
         agendas=[summaries[i] for i in sorted(summaries)],
         days={i: m.start_local.date() for i, m in meetings.items()},
+        one_offs=one_off_meetings(year),
     )
 
 
@@ -201,6 +233,30 @@ def upcoming_meetings(now: datetime, *, country: str = "", committee: str = "",
         meetings=list(db.session.scalars(query.limit(limit))),
         countries=sorted(all_countries(), key=country_name),
         committees=committees_in_order())
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    """A published agenda item with when it is planned to start (UTC)."""
+
+    title: str
+    kind: str
+    minutes: int
+    presenter: str | None
+    language: str | None
+    start: datetime
+
+
+def agenda_timetable(meeting: Meeting) -> list[TimedItem]:
+    """The published agenda, each item starting when the previous one is planned to end."""
+    at = meeting.start_at
+    items = []
+    for entry in meeting.published_agenda or []:
+        minutes = int(entry.get("duration") or 0)
+        items.append(TimedItem(entry.get("title", ""), entry.get("kind", ""), minutes,
+                               entry.get("presenter"), entry.get("language"), at))
+        at += timedelta(minutes=minutes)
+    return items
 
 
 def public_meeting(meeting_id: int) -> tuple[Meeting, list[Suggestion]]:

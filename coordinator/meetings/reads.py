@@ -22,6 +22,7 @@ from coordinator.models import (
     Organisation,
     Participant,
     RegistrationState,
+    Role,
     Series,
 )
 
@@ -140,3 +141,24 @@ def meeting_count(series_id: int) -> int:
     """How many meetings a series has (cancelled ones included)."""
     return db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.series_id == series_id)) or 0
+
+
+def government_coordinators() -> list[Account]:
+    """The accounts a special coordinators' meeting invites: the countries' special
+    coordinators, active, by name."""
+    return list(db.session.scalars(select(Account).where(
+        Account.role == Role.SPECIAL_COORDINATOR, Account.active.is_(True))
+        .order_by(Account.name, Account.id)))
+
+
+def meeting_participants(meeting_ids: list[int]) -> dict[int, list[Participant]]:
+    """Who is invited to each of these meetings alone (e.g. the convening country's
+    observers), by meeting, in the order they were invited."""
+    found: dict[int, list[Participant]] = {i: [] for i in meeting_ids}
+    if not meeting_ids:
+        return found
+    for participant in db.session.scalars(select(Participant).where(
+            Participant.meeting_id.in_(meeting_ids)).order_by(Participant.id)):
+        assert participant.meeting_id is not None  # selected by it
+        found[participant.meeting_id].append(participant)
+    return found

@@ -14,6 +14,7 @@ from coordinator.addresses import web_address
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.errors import N_, EndBeforeStart, InvalidInput
 from coordinator.cadence.kinds import KIND_RULES, SeriesKind
+from coordinator.cadence.picker import Picker, keep_anchor, picker_rrule
 from coordinator.cadence.recurrence import (
     Recurrence,
     check_duration,
@@ -31,12 +32,15 @@ from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.errors import Conflict, NotFound
 from coordinator.extensions import DbSession, db
 from coordinator.invitations import services as invitations
+from coordinator.invitations.messages import Before, MeetingChange
 from coordinator.models import (
     Account,
     Committee,
     Country,
+    Invitation,
     Meeting,
     MeetingStatus,
+    Role,
     Series,
     SeriesRule,
 )
@@ -67,6 +71,8 @@ class SeriesInput:
     held_by: date | None = None
     offsets: DeadlineOffsets = field(default_factory=DeadlineOffsets)
     short_notice_justification: str | None = None
+    # The plain-words picker's choices; `rrule`, when given, wins (the experts' field).
+    picker: Picker | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +112,15 @@ def resolve(session: DbSession, data: SeriesInput) -> ResolvedSeries:
         raise InvalidInput(N_("The duration must be a whole number of minutes."),
                            field="duration")
     check_duration(timedelta(minutes=data.duration_minutes))
-    if data.rrule is None and rules.default_rrule is not None:
+    if not (data.rrule or "").strip() and data.picker is not None:
+        if rules.default_rrule is None:
+            raise InvalidInput(N_("This kind of meeting is a one-off; leave the repeat "
+                                  "choices empty."), field="every_months")
+        rule_text: str | None = picker_rrule(data.picker, data.first_date)
+    elif data.rrule is None and rules.default_rrule is not None:
         # The kind's cadence from any first date: past the 28th it falls on the month's
         # last day where the month is shorter, instead of skipping the month.
-        rule_text: str | None = month_end_safe(rules.default_rrule, data.first_date)
+        rule_text = month_end_safe(rules.default_rrule, data.first_date)
     else:
         rule_text = data.rrule
     if rule_text is not None and not rule_text.strip():
@@ -321,33 +332,93 @@ class RuleChange:
     zone: str
     duration_minutes: int
     rrule: str | None
-    first_date: date | None = None  # the new rule's DTSTART date; default effective_from
+    # The new rule's DTSTART date. None keeps the series' anchor (the current rule's first
+    # date), so "every 3 months" stays on the same months and day of the month; only a
+    # date the user gives re-anchors the series.
+    first_date: date | None = None
+    picker: Picker | None = None  # the plain-words choices; `rrule`, when given, wins
+
+
+@dataclass(frozen=True)
+class RuleChangeEffects:
+    """What saving a rule change would do to the series' future meetings, before saving.
+
+    `moved` pairs each meeting with its new slot, `cancelled` lists the meetings the new
+    rule no longer calls for, `added` the new rule's meetings that do not exist yet, and
+    `invited` the ids of meetings whose invitations already went out (people hold them in
+    their calendars, so they will receive an update or a cancellation).
+    """
+
+    recurrence: Recurrence
+    # Every future meeting kept, with the slot it fills under the new rule.
+    matched: list[tuple[Meeting, PlannedMeeting]]
+    cancelled: list[Meeting]
+    added: list[PlannedMeeting]
+    invited: frozenset[int]
+
+    @property
+    def moved(self) -> list[tuple[Meeting, PlannedMeeting]]:
+        """The kept meetings whose time changes (not those moved by hand, which stay)."""
+        return [(m, p) for m, p in self.matched if not m.moved and not _same_time(m, p)]
+
+
+def _new_recurrence(series: Series, change: RuleChange) -> Recurrence:
+    """The new rule, anchored where the series is unless the change names a first date."""
+    if series.current_rule.rrule is None:
+        raise Conflict(N_("This series is a single meeting: move it instead of changing "
+                          "a rule."), field="rrule")
+    check_duration(timedelta(minutes=change.duration_minutes))
+    anchor = change.first_date or series.current_rule.first_date
+    rule_text = (change.rrule or "").strip() or None
+    if rule_text is None and change.picker is not None:
+        rule_text = picker_rrule(change.picker, anchor)
+    if rule_text is None:
+        raise InvalidInput(N_("Give the new recurrence rule."), field="rrule")
+    if change.first_date is None:
+        anchor = keep_anchor(rule_text, anchor)  # the anchor's months, the rule's own days
+    return Recurrence(anchor, change.start_time, change.zone, rule_text).validated()
+
+
+def _check_effective(change: RuleChange, now: datetime) -> None:
+    zone = get_zone(change.zone)
+    if change.effective_from < now.astimezone(zone).date():
+        raise Conflict(N_("A rule can only change from today on; past meetings stay as "
+                          "they were."), field="effective_from")
+
+
+def change_effects(series_id: int, change: RuleChange, *, now: datetime) -> RuleChangeEffects:
+    """What `change_rule` would do, computed by the same code without writing anything:
+    the preview the rule-change form shows before saving."""
+    ensure_aware(now, "now")
+    series = db.session.get(Series, series_id)
+    if series is None:
+        raise NotFound(N_("No series %(id)s."), id=series_id)
+    _check_effective(change, now)
+    recurrence = _new_recurrence(series, change)
+    segment = RuleSegment(recurrence, timedelta(minutes=change.duration_minutes),
+                          change.effective_from)
+    meetings = list(db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
+                                       .order_by(Meeting.id)))
+    return _effects(series, meetings, segment, change.effective_from, now,
+                    _invited_ids(db.session, series.id))
 
 
 def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Actor) -> Series:
     """Change a series' rule from a date on, leaving past and individually moved meetings alone.
 
-    A future meeting the new rule no longer calls for becomes the new rule's meeting of
-    the same month when there is one (an update, SEQUENCE+1), and is cancelled otherwise,
-    so calendars that already hold it see it go.
+    The new rule keeps the series' anchor (its first date, hence its months and day of
+    the month) unless the change names another first date. A future meeting the new rule
+    no longer calls for becomes the new rule's meeting of the same month when there is
+    one (an update, SEQUENCE+1), and is cancelled otherwise, so calendars that already
+    hold it see it go; `change_effects` shows exactly that before saving.
     """
     ensure_aware(now, "now")
     with unit_of_work(actor, now) as unit:
         series = unit.session.get(Series, series_id)
         if series is None:
             raise NotFound(N_("No series %(id)s."), id=series_id)
-        zone = get_zone(change.zone)
-        if change.effective_from < now.astimezone(zone).date():
-            raise Conflict(N_("A rule can only change from today on; past meetings stay as "
-                              "they were."), field="effective_from")
-        if series.current_rule.rrule is None:
-            raise Conflict(N_("This series is a single meeting: move it instead of changing "
-                              "a rule."), field="rrule")
-        if change.rrule is None or not change.rrule.strip():
-            raise InvalidInput(N_("Give the new recurrence rule."), field="rrule")
-        check_duration(timedelta(minutes=change.duration_minutes))
-        recurrence = Recurrence(change.first_date or change.effective_from, change.start_time,
-                                change.zone, change.rrule).validated()
+        _check_effective(change, now)
+        recurrence = _new_recurrence(series, change)
 
         for rule in list(series.rules):
             if rule.valid_from is not None and rule.valid_from >= change.effective_from:
@@ -364,59 +435,97 @@ def change_rule(series_id: int, change: RuleChange, *, now: datetime, actor: Act
         series.updated_at = now
         unit.session.flush()
 
-        _apply_new_plan(unit, series, new_rule.segment(), change.effective_from)
+        moved, cancelled = _apply_new_plan(unit, series, new_rule.segment(),
+                                           change.effective_from)
         created = _materialise(unit, series, now)
         unit.record("series.change_rule", "series", series.id,
                     effective_from=change.effective_from, rrule=recurrence.rrule,
+                    first_date=recurrence.first_date,
                     zone=change.zone, start_time=change.start_time,
-                    duration_minutes=change.duration_minutes, new_meetings=len(created))
+                    duration_minutes=change.duration_minutes, new_meetings=len(created),
+                    moved=moved, cancelled=cancelled)
     return series
 
 
-def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment, effective: date) -> None:
-    """Bring the future meetings from `effective` on in line with the new rule.
+def _invited_ids(session: DbSession, series_id: int) -> frozenset[int]:
+    """The series' meetings whose invitations went out to someone (held in calendars)."""
+    return frozenset(session.scalars(
+        select(Invitation.meeting_id).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Meeting.series_id == series_id, Invitation.sent_sequence.is_not(None),
+               Invitation.cancelled.is_(False)).distinct()))
 
-    A meeting someone moved by hand keeps its time, and stands in for the new rule's
-    meeting of the same month, so the change does not add a second one beside it.
+
+def _effects(series: Series, meetings: list[Meeting], segment: RuleSegment, effective: date,
+             now: datetime, invited: frozenset[int]) -> RuleChangeEffects:
+    """Match the future meetings from `effective` on to the new rule's slots.
+
+    A meeting on a slot the new rule keeps is retimed to it; otherwise it becomes the new
+    rule's meeting of the same month when there is one, and is cancelled when there is
+    none. A meeting someone moved by hand keeps its time and stands in for the new rule's
+    meeting of its month, so the change does not add a second one beside it.
     """
-    until = add_months(unit.now, _horizon())
-    planned = plan([segment], series.holiday_country, unit.now, until,
+    until = add_months(now, _horizon())
+    planned = plan([segment], series.holiday_country, now, until,
                    allow_weekends=series.allow_weekends)
     refuse_crowded_days(planned)
     wanted = {p.key: p for p in planned}
-    # Held until the change commits, like any change to a meeting (Unit.lock_meeting).
-    meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
-                                         .order_by(Meeting.id).with_for_update()
-                                         .execution_options(populate_existing=True)))
     taken = {m.occurrence_key for m in meetings}
     affected = sorted(
         (m for m in meetings
          if date.fromisoformat(m.occurrence_key[:10]) >= effective
-         and m.start_at > unit.now and m.status == MeetingStatus.SCHEDULED),
+         and m.start_at > now and m.status == MeetingStatus.SCHEDULED),
         key=lambda m: (not m.moved, m.start_at),
     )
     free = [p for key, p in wanted.items() if key not in taken]
+    matched: list[tuple[Meeting, PlannedMeeting]] = []
+    cancelled: list[Meeting] = []
     for meeting in affected:
         target = wanted.get(meeting.occurrence_key)
+        if target is None:
+            month = meeting.start_local.strftime("%Y-%m")
+            target = next((p for p in free if p.start.strftime("%Y-%m") == month), None)
+            if target is not None:
+                free.remove(target)
         if target is not None:
-            if not meeting.moved:
-                _retime(unit, meeting, target)
-            continue
-        month = meeting.start_local.strftime("%Y-%m")
-        match = next((p for p in free if p.start.strftime("%Y-%m") == month), None)
-        if match is not None:
-            free.remove(match)
-            meeting.occurrence_key = match.key
-            if not meeting.moved:
-                _retime(unit, meeting, match)
+            matched.append((meeting, target))
         elif not meeting.moved:
-            meeting.status = MeetingStatus.CANCELLED
-            meeting.cancel_reason = "The series' schedule changed."
-            meeting.sequence += 1
-            meeting.updated_at = unit.now
-            invitations.meeting_cancelled(unit, meeting)
-            unit.record("meeting.cancel", "meeting", meeting.id, reason="rule change")
+            cancelled.append(meeting)
+    matched.sort(key=lambda pair: pair[0].start_at)
+    cancelled.sort(key=lambda m: m.start_at)
+    return RuleChangeEffects(segment.recurrence, matched, cancelled, free, invited)
+
+
+def _same_time(meeting: Meeting, planned: PlannedMeeting) -> bool:
+    shift_from = planned.shift.original if planned.shift else None
+    return (meeting.start_at, meeting.end_at, meeting.zone, meeting.shifted_from) == (
+        planned.start_utc, planned.end_utc, planned.zone_name, shift_from)
+
+
+def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment,
+                    effective: date) -> tuple[list[int], list[int]]:
+    """Bring the future meetings from `effective` on in line with the new rule, as
+    `_effects` matched them (the preview shows the same matching); returns the ids of
+    the meetings moved and cancelled."""
+    # Held until the change commits, like any change to a meeting (Unit.lock_meeting).
+    meetings = list(unit.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
+                                         .order_by(Meeting.id).with_for_update()
+                                         .execution_options(populate_existing=True)))
+    effects = _effects(series, meetings, segment, effective, unit.now,
+                       _invited_ids(unit.session, series.id))
+    moved = [m.id for m, _ in effects.moved]
+    for meeting, target in effects.matched:
+        meeting.occurrence_key = target.key
+        if not meeting.moved:
+            _retime(unit, meeting, target)
+    for meeting in effects.cancelled:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = "The series' schedule changed."
+        meeting.sequence += 1
+        meeting.updated_at = unit.now
+        invitations.meeting_cancelled(unit, meeting)
+        unit.record("meeting.cancel", "meeting", meeting.id, reason="rule change")
     unit.session.flush()
+    return moved, [m.id for m in effects.cancelled]
 
 
 def _retime(unit: Unit, meeting: Meeting, planned: PlannedMeeting) -> None:
@@ -426,12 +535,61 @@ def _retime(unit: Unit, meeting: Meeting, planned: PlannedMeeting) -> None:
     ):
         return
     before = meeting.start_at
+    heard = Before.of(meeting)  # what invitees hold: their update says what changed
     meeting.start_at, meeting.end_at = planned.start_utc, planned.end_utc
     meeting.zone = planned.zone_name
     meeting.shifted_from = shift_from
     meeting.holiday_name = planned.shift.holiday if planned.shift else None
     meeting.sequence += 1
     meeting.updated_at = unit.now
-    invitations.meeting_changed(unit, meeting)
+    invitations.meeting_changed(unit, meeting, MeetingChange(heard, rule_changed=True))
     unit.record("meeting.retime", "meeting", meeting.id, before=before.astimezone(UTC),
                 after=planned.start_utc)
+
+
+def may_coordinate(account: Account, series: Series) -> bool:
+    """Whether an account can be a series' coordinator: an active account that may manage
+    the series anyway (the secretariat, or a coordinator of its country or committee)."""
+    if not account.is_active:
+        return False
+    if account.role == Role.SECRETARIAT:
+        return True
+    if account.role == Role.SPECIAL_COORDINATOR:
+        # The special coordinators' meeting is convened by one of them (recommendation 8).
+        return series.kind == SeriesKind.COORDINATORS or (
+            series.country_id is not None and series.country_id == account.country_id)
+    if account.role == Role.COMMITTEE_COORDINATOR:
+        return series.committee_id is not None and series.committee_id == account.committee_id
+    return False
+
+
+def coordinator_choices(series: Series) -> list[Account]:
+    """The accounts a series' coordinator can be chosen from, by name."""
+    accounts = db.session.scalars(select(Account).order_by(Account.name, Account.id))
+    return [a for a in accounts if may_coordinate(a, series)]
+
+
+def set_coordinator(series_id: int, account_id: int, *, now: datetime,
+                    actor: Actor) -> Series:
+    """Make an account the series' coordinator: the organizer and Reply-To of its mails
+    from now on, who is reminded of its agendas and may manage it."""
+    ensure_aware(now, "now")
+    with unit_of_work(actor, now) as unit:
+        series = unit.session.get(Series, series_id)
+        if series is None:
+            raise NotFound(N_("No series %(id)s."), id=series_id)
+        account = unit.session.get(Account, account_id)
+        if account is None:
+            raise InvalidInput(N_("Unknown coordinator account."), field="coordinator")
+        if not may_coordinate(account, series):
+            raise InvalidInput(N_("%(name)s cannot coordinate this series: choose the "
+                                  "secretariat or a coordinator of its country or "
+                                  "committee."), field="coordinator", name=account.name)
+        before = series.coordinator_id
+        if before != account.id:
+            series.coordinator = account
+            series.updated_at = now
+            unit.session.flush()
+        unit.record("series.set_coordinator", "series", series.id, before=before,
+                    after=account.id)
+    return series

@@ -10,6 +10,7 @@ from coordinator.models.agenda import (
     SuggestionState,
 )
 from coordinator.models.api import ApiToken, ExternalFeed
+from coordinator.models.attendance import MeetingAttendance
 from coordinator.models.audit import AuditEntry
 from coordinator.models.feeds import DataVersion, FeedToken, current_version
 from coordinator.models.invitations import Answer, Deadline, DeadlineKind, Invitation, JobRun
@@ -56,6 +57,7 @@ __all__ = [
     "JobRun",
     "LedBy",
     "Meeting",
+    "MeetingAttendance",
     "MeetingStatus",
     "Organisation",
     "OrganisationKind",

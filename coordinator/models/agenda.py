@@ -73,6 +73,9 @@ class SuggestionState(StrEnum):
     MERGED = "merged"  # joined with another suggestion
     DEFERRED = "deferred"  # moved to the next meeting of the series
     DECLINED = "declined"
+    # Accepted, then its item was taken off the agenda (removed from the draft, or from
+    # the published agenda by a new version): it is no longer "on the agenda".
+    OFF_AGENDA = "off-agenda"
 
 
 class Suggestion(Model):

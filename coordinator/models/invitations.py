@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordinator.extensions import Model
 from coordinator.models.meetings import Meeting, ParticipantRole
-from coordinator.models.people import Contact
+from coordinator.models.people import Account, Contact
 from coordinator.models.types import UTCDateTime, enum_column
 
 
@@ -24,15 +24,22 @@ class Answer(StrEnum):
 
 
 class Invitation(Model):
-    """A contact invited to a meeting: the ATTENDEE of its invitations, and their answer."""
+    """A contact (or an account: a government coordinator at the special coordinators'
+    meeting) invited to a meeting: the ATTENDEE of its invitations, and their answer."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("meeting_id", "contact_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "contact_id"),
+        UniqueConstraint("meeting_id", "account_id"),
+        CheckConstraint("(contact_id IS NULL) <> (account_id IS NULL)", name="invitee"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"),
-                                            index=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     role: Mapped[ParticipantRole] = mapped_column(
         enum_column(ParticipantRole, "invitation_role"), default=ParticipantRole.INVITED)
     answer: Mapped[Answer] = mapped_column(enum_column(Answer, "invitation_answer"),
@@ -48,7 +55,18 @@ class Invitation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
+    # Typed as always present: every invitation to an organisation's people has one; the
+    # few that go to an account (`account_id`) are handled where `invitee` is read.
     contact: Mapped[Contact] = relationship()
+    account: Mapped[Account | None] = relationship()
+
+    @property
+    def invitee(self) -> Contact | Account:
+        """The person invited: name, address, language and zone for their mail."""
+        if self.contact_id is not None:
+            return self.contact
+        assert self.account is not None  # the CHECK constraint holds one of the two
+        return self.account
 
 
 class DeadlineKind(StrEnum):

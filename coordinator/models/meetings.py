@@ -150,10 +150,14 @@ class Meeting(Model):
     # The agenda was edited after its last publication (a new version awaits publishing).
     agenda_dirty: Mapped[bool] = mapped_column(default=False)
     hold_outcomes: Mapped[bool] = mapped_column(default=False)  # announce answers together
+    # Recommendation 8: the special coordinators' meetings are held in convening (host)
+    # countries in turn, with that country's national CSOs as observers.
+    host_country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     series: Mapped[Series] = relationship(back_populates="meetings")
+    host_country: Mapped[Country | None] = relationship()
 
     @property
     def start_local(self) -> datetime:
@@ -186,12 +190,14 @@ class ParticipantRole(StrEnum):
 
 
 class Participant(Model):
-    """An organisation or contact invited to every meeting of a series, or to one meeting."""
+    """An organisation, contact or account (a government coordinator, in the special
+    coordinators' meetings) invited to every meeting of a series, or to one meeting."""
 
     __tablename__ = "participants"
     __table_args__ = (
         CheckConstraint("(series_id IS NULL) <> (meeting_id IS NULL)", name="one_target"),
-        CheckConstraint("organisation_id IS NOT NULL OR contact_id IS NOT NULL", name="who"),
+        CheckConstraint("organisation_id IS NOT NULL OR contact_id IS NOT NULL "
+                        "OR account_id IS NOT NULL", name="who"),
         UniqueConstraint("series_id", "meeting_id", "organisation_id", "contact_id"),
     )
 
@@ -202,6 +208,7 @@ class Participant(Model):
         ForeignKey("organisations.id", ondelete="CASCADE")
     )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     role: Mapped[ParticipantRole] = mapped_column(
         enum_column(ParticipantRole, "participant_role"), default=ParticipantRole.INVITED
     )
@@ -211,3 +218,10 @@ class Participant(Model):
     meeting: Mapped[Meeting | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     contact: Mapped[Contact | None] = relationship()
+    account: Mapped[Account | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        """Who this is, for lists: the organisation's, contact's or account's name."""
+        who = self.organisation or self.contact or self.account
+        return who.name if who is not None else ""

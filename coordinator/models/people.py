@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coordinator.cadence.errors import InvalidInput
@@ -102,6 +111,12 @@ class Contact(Model):
     zone: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The contact's own choice on their preferences page: reminders, digests and the like
+    # stop; invitations, their changes and link mails still come (MailKind.essential).
+    non_essential_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Part of the preferences link: raised to void every link mailed before (e.g. after
+    # the address changed hands).
+    preferences_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

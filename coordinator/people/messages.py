@@ -1,4 +1,5 @@
-"""Mail about people: registration of organisations, committee representatives."""
+"""Mail about people: registration of organisations (to their contacts, and to the special
+coordinators of their countries), committee representatives."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Literal
 from flask_babel import force_locale
 
 from coordinator.links import absolute_url
-from coordinator.mail.addressing import secretariat, to_contact
+from coordinator.mail.addressing import secretariat, to_account, to_contact
 from coordinator.mail.compose import Outgoing, compose, outbox_key
 from coordinator.mail.kinds import MailKind
-from coordinator.models import Account, Committee, Contact, RegistrationState
+from coordinator.models import Account, Committee, Contact, Organisation, RegistrationState
 from coordinator.present import country_name
 
 # Registration of organisations: confirming the address, and the secretariat's decision.
@@ -77,3 +78,24 @@ def representative_message(committee: Committee, contact: Contact,
                             "coordinators": coordinators,
                             "directory": absolute_url("/committees/representatives")},
                    contact_id=contact.id)
+
+
+# The special coordinators of an organisation's countries, when the secretariat approves it.
+
+def organisation_approved_message(account: Account, organisation: Organisation, *,
+                                  now: datetime) -> Outgoing:
+    """An organisation of the coordinator's country can now be invited: its name, where it
+    works, its contacts and where to edit them; once per approval."""
+    recipient = to_account(account)
+    with force_locale(recipient.language):
+        countries = [country_name(c) for c in organisation.countries]
+    key = outbox_key("organisation-approved", organisation=organisation.id,
+                     account=account.id, at=organisation.decided_at or now)
+    return compose(MailKind.ORGANISATION_APPROVED, key, "organisation_approved",
+                   recipient=recipient, now=now,
+                   context={"account": account, "organisation": organisation,
+                            "countries": countries, "reason": organisation.registration_reason,
+                            "contacts": [c for c in organisation.contacts if c.active],
+                            "page": absolute_url(
+                                f"/workspace/organisations/{organisation.id}/edit")},
+                   account_id=account.id)

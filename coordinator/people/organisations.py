@@ -3,14 +3,20 @@ approved ones, only what their consent covers) and, for the secretariat, their c
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coordinator.accounts.permissions import is_secretariat
 from coordinator.errors import N_, NotFound
 from coordinator.extensions import db
+from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.invitations.rsvp import spreadsheet_safe
 from coordinator.models import (
     Account,
     AuditEntry,
@@ -88,3 +94,44 @@ def contacts_of(organisation_id: int) -> list[Contact]:
         raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
     return list(db.session.scalars(select(Contact).where(
         Contact.organisation_id == organisation_id).order_by(Contact.id)))
+
+
+def registrations_export() -> list[Organisation]:
+    """Every registered organisation with its countries and contacts, by state (the review
+    order) and name: what the secretariat's spreadsheet lists."""
+    order = {state: i for i, (state, _) in enumerate(REVIEW_ORDER)}
+    rows = db.session.scalars(select(Organisation).options(
+        selectinload(Organisation.countries), selectinload(Organisation.contacts))
+        .order_by(Organisation.name, Organisation.id)).all()
+    return sorted(rows, key=lambda o: order.get(o.registration_state, len(order)))
+
+
+def registrations_csv() -> str:
+    """The registrations as CSV, one line per contact (an organisation without contacts
+    has one line of its own), headers and states in the reader's language, dates in UTC.
+
+    Starts with a byte-order mark, without which Excel reads UTF-8 as Latin-1 and mangles
+    names; a cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    from coordinator.people.registration import SCOPE_LABELS, STATE_LABELS
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([gettext("Organisation"), gettext("State"), gettext("Countries"),
+                     gettext("Scope"), gettext("Languages"), gettext("Website"),
+                     gettext("Contact"), gettext("Email"), gettext("Contact's language"),
+                     gettext("Registered (UTC)"), gettext("Decided (UTC)")])
+    for organisation in registrations_export():
+        common = [organisation.name, str(STATE_LABELS[organisation.registration_state]),
+                  " ".join(sorted(c.iso for c in organisation.countries)),
+                  str(SCOPE_LABELS.get(organisation.scope, organisation.scope)),
+                  " ".join(organisation.languages or ()), organisation.website or ""]
+        dates = [_day(organisation.created_at), _day(organisation.decided_at)]
+        people = [[c.name, c.email, LANGUAGE_NAMES.get(c.language, c.language)]
+                  for c in sorted(organisation.contacts, key=lambda c: c.id)] or [["", "", ""]]
+        for person in people:
+            writer.writerow([spreadsheet_safe(cell) for cell in common + person + dates])
+    return "\ufeff" + out.getvalue()
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""

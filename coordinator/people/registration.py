@@ -24,17 +24,20 @@ from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.links import PersonalLink, Renewal, row
 from coordinator.mail.outbox import enqueue
 from coordinator.models import (
+    Account,
     Contact,
     Country,
     LedBy,
     Organisation,
     OrganisationKind,
     RegistrationState,
+    Role,
     Scope,
 )
 from coordinator.models.people import checked_email
 from coordinator.people.messages import (
     Occasion,
+    organisation_approved_message,
     registration_confirm_message,
     registration_decision_message,
 )
@@ -333,10 +336,27 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
         for contact in organisation.contacts:
             if contact.active:
                 enqueue(unit.session, registration_decision_message(contact, now=now), now)
+        told: list[int] = []
+        if state == RegistrationState.APPROVED:
+            # Their country's coordinators invite it to national meetings: they hear of it.
+            for account in _coordinators_of(organisation):
+                enqueue(unit.session, organisation_approved_message(account, organisation,
+                                                                    now=now), now)
+                told.append(account.id)
         action = "approve" if state == RegistrationState.APPROVED else "decline"
         unit.record(f"organisation.{action}", "organisation", organisation.id,
-                    reason=organisation.registration_reason)
+                    reason=organisation.registration_reason, coordinators_told=told)
     return organisation
+
+
+def _coordinators_of(organisation: Organisation) -> list[Account]:
+    """The active special coordinators of the countries the organisation works in."""
+    countries = [c.id for c in organisation.countries]
+    if not countries:
+        return []
+    return list(db.session.scalars(select(Account).where(
+        Account.role == Role.SPECIAL_COORDINATOR, Account.active.is_(True),
+        Account.country_id.in_(countries)).order_by(Account.id)))
 
 
 def approve_registration(organisation_id: int, *, now: datetime, actor: Actor,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from coordinator.accounts import permissions
 from coordinator.cadence.zones import ensure_aware
@@ -51,6 +51,44 @@ def resend(message_id: int, *, now: datetime, actor: Actor) -> OutboxMessage:
         unit.record("outbox.resend", "outbox", message.id, previous_error=previous)
     return message
 
+
+# A queued message due this long and still not sent means nothing is sending mail (the
+# dispatcher is stopped or stuck), even before any attempt has failed.
+STALE_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class MailBacklog:
+    """Mail that cannot be sent right now: during an outage no row has failed yet, yet
+    nothing goes out, and people must not read "every message went out"."""
+
+    retrying: int  # queued after failed attempts, waiting for the next one
+    delayed: int  # due for longer than STALE_AFTER and not sent
+    oldest_queued_at: datetime | None
+
+    @property
+    def stuck(self) -> bool:
+        return self.retrying > 0 or self.delayed > 0
+
+    @property
+    def state(self) -> str:
+        """"retrying", "delayed" or "ok", as /healthz reports it."""
+        return "retrying" if self.retrying else "delayed" if self.delayed else "ok"
+
+
+def mail_backlog(query: Select, now: datetime) -> MailBacklog:
+    """The backlog among the outbox rows `query` selects (one account's scope, or all)."""
+    ensure_aware(now, "now")
+    inner = query.where(OutboxMessage.state == OutboxState.QUEUED).with_only_columns(
+        OutboxMessage.attempts, OutboxMessage.next_attempt_at,
+        OutboxMessage.created_at).subquery()
+    retrying, delayed, oldest = db.session.execute(select(
+        func.count().filter(inner.c.attempts > 0),
+        func.count().filter(and_(inner.c.attempts == 0,
+                                 inner.c.next_attempt_at <= now - STALE_AFTER)),
+        func.min(inner.c.created_at))).one()
+    return MailBacklog(retrying=retrying or 0, delayed=delayed or 0,
+                       oldest_queued_at=ensure_aware(oldest, "oldest") if oldest else None)
 
 
 @dataclass

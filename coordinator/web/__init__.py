@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         feeds,
         health,
+        preferences,
         proposals,
         public,
         registration,
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(registration.bp)
+    app.register_blueprint(preferences.bp)
     workspace.register_views()
     app.register_blueprint(workspace.bp)
     from coordinator import api

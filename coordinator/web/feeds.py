@@ -258,7 +258,8 @@ def private(token: str):
     return _serve(make, private=True)
 
 
-def _subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
+def subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
+    """The ways to subscribe to one feed: webcal for desktop clients, Google, Outlook."""
     https = absolute_url(path) + "?" + urlencode({"lang": language})
     webcal = "webcal://" + https.split("://", 1)[1]
     return {
@@ -277,12 +278,12 @@ def _subscribe_links(path: str, name: str, language: str) -> dict[str, str]:
 @bp.get("/")
 def subscribe():
     language = str(get_locale() or "en")
-    feeds = [_subscribe_links("/feeds/all.ics", all_feed(language, False).name, language)]
+    feeds = [subscribe_links("/feeds/all.ics", all_feed(language, False).name, language)]
     countries = sorted(all_countries(), key=country_name)
-    country_links = [_subscribe_links(f"/feeds/country/{c.iso}.ics", country_name(c),
+    country_links = [subscribe_links(f"/feeds/country/{c.iso}.ics", country_name(c),
                                       language) for c in countries]
     committees = committees_in_order()
-    committee_links = [_subscribe_links(f"/feeds/committee/{c.slug}.ics", c.name_en, language)
+    committee_links = [subscribe_links(f"/feeds/committee/{c.slug}.ics", c.name_en, language)
                        for c in committees]
     return render_template("feeds.html", feeds=feeds, countries=country_links,
                            committees=committee_links)
@@ -302,15 +303,17 @@ def request_private():
 def manage_private(contact: Contact, token: str):
     organisation = contact.organisation
     new_feed = None
-    revoked = False
+    revoked = confirm_revoke = False
     if request.method == "POST":
         actor = Actor(contact.email)
-        if request.form.get("action") == "revoke":
+        if request.form.get("action") == "revoke" and request.form.get("confirmed") != "yes":
+            confirm_revoke = True  # stopping cannot be undone: ask once more, change nothing
+        elif request.form.get("action") == "revoke":
             revoke_feed_tokens(organisation.id, now=utc_now(), actor=actor)
             revoked = True
         else:
             fresh = rotate_feed_token(organisation.id, now=utc_now(), actor=actor)
-            new_feed = _subscribe_links(f"/feeds/private/{fresh}.ics",
+            new_feed = subscribe_links(f"/feeds/private/{fresh}.ics",
                                         organisation.name, str(get_locale() or "en"))
     return render_template("feed_manage.html", organisation=organisation, new_feed=new_feed,
-                           revoked=revoked)
+                           revoked=revoked, confirm_revoke=confirm_revoke)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import format_date
 from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
@@ -55,7 +56,8 @@ def language_url(code: str) -> str:
 def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
-                                 language_url=language_url, moved_note=moved_note)
+                                 language_url=language_url, moved_note=moved_note,
+                                 format_date=format_date)
 
     @app.after_request
     def remember_language(response):

@@ -8,10 +8,13 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale, gettext, lazy_gettext
 
 from coordinator.agendas.suggestions import window_open
-from coordinator.cadence.compliance import AgendaState, PeriodState
+from coordinator.cadence.compliance import AgendaState
 from coordinator.cadence.periods import Period
 from coordinator.cadence.zones import is_known_zone, utc_now
+from coordinator.calendar.feeds import meeting_calendar
+from coordinator.i18n import supported_language
 from coordinator.meetings.public import (
+    agenda_timetable,
     cadence_tracker,
     committee_directory,
     public_meeting,
@@ -19,20 +22,18 @@ from coordinator.meetings.public import (
     upcoming_meetings,
     zone_choices,
 )
-from coordinator.models import Committee, Country
+from coordinator.meetings.reads import find_meeting
+from coordinator.models import Committee, Country, Meeting
 from coordinator.present import KIND_LABELS, country_name, series_title
+from coordinator.tracking import compliance as compliance_labels
+from coordinator.web.feeds import subscribe_links
 from coordinator.web.i18n import ZONE_COOKIE, select_timezone
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 50
 ZONE_COOKIE_AGE = 365 * 86400
 
-PERIOD_LABELS = {
-    PeriodState.HELD: lazy_gettext("Held"),
-    PeriodState.SCHEDULED: lazy_gettext("Scheduled"),
-    PeriodState.MISSED: lazy_gettext("Missed"),
-    PeriodState.DUE: lazy_gettext("Due"),
-}
+PERIOD_LABELS = compliance_labels.PERIOD_LABELS  # one wording for page, API and CLI
 AGENDA_LABELS = {
     AgendaState.ON_TIME: lazy_gettext("On time"),
     AgendaState.LATE: lazy_gettext("Late"),
@@ -77,15 +78,51 @@ def home():
     )
 
 
+def _calendars(meeting: Meeting, language: str) -> list[dict[str, str]]:
+    """The feeds a reader of this meeting would follow: its series, and its country's or
+    its committee's meetings."""
+    series = meeting.series
+    feeds = [subscribe_links(f"/feeds/series/{series.id}.ics", series_title(series), language)]
+    if series.country is not None:
+        feeds.append(subscribe_links(f"/feeds/country/{series.country.iso}.ics",
+                                     country_name(series.country), language))
+    if series.committee is not None:
+        feeds.append(subscribe_links(f"/feeds/committee/{series.committee.slug}.ics",
+                                     series.committee.name_en, language))
+    return feeds
+
+
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
     found, outcomes = public_meeting(meeting_id)
     now = utc_now()
+    language = str(get_locale() or "en")
     return render_template("meeting.html", meeting=found, series_title=series_title,
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
                            window_open=window_open(found, now),
                            window_ahead=now < found.deadlines.suggestions_open,
-                           visitor_zone=visitor_zone(), zones=zone_choices())
+                           visitor_zone=visitor_zone(), zones=zone_choices(),
+                           calendars=_calendars(found, language), language=language)
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    """"Add to my calendar" for one meeting, in the reader's language."""
+    found = find_meeting(meeting_id)
+    language = supported_language(request.args.get("lang") or str(get_locale() or "en"))
+    return Response(meeting_calendar(found, language), mimetype="text/calendar",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="meeting-{found.id}.ics"',
+                             "Cache-Control": "public, no-cache"})
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda")
+def meeting_agenda(meeting_id: int):
+    """The published agenda on one printable page, each item with its planned start."""
+    found = find_meeting(meeting_id)
+    return render_template("meeting_agenda.html", meeting=found,
+                           title=series_title(found.series),
+                           items=agenda_timetable(found), visitor_zone=visitor_zone())
 
 
 def period_name(period: Period) -> str:
@@ -113,7 +150,8 @@ def tracker():
         year = now.year  # a mistyped or far-off year shows this one rather than an error
     return render_template("tracker.html", tracker=cadence_tracker(year, now=now), years=years,
                            period_labels=PERIOD_LABELS, agenda_labels=AGENDA_LABELS,
-                           period_name=period_name, body_name=body_name)
+                           period_name=period_name, body_name=body_name,
+                           series_title=series_title)
 
 
 @bp.get("/committees/representatives")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import Conflict, InvalidInput
+from coordinator.errors import Conflict, InvalidInput, status_of
 from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.invitations.rsvp import answer_invitation
@@ -43,6 +43,6 @@ def answer(invitation: Invitation, token: str):
         answer_invitation(invitation, answer=form.get("answer", ""), speaks=form.get("speaks"),
                           interpretation_into=form.get("interpretation"), now=utc_now())
     except (InvalidInput, Conflict) as exc:
-        return _page(token, invitation, status=422, chosen=form.get("answer", ""),
+        return _page(token, invitation, status=status_of(exc), chosen=form.get("answer", ""),
                      error=exc.message)
     return _page(token, invitation, chosen=form.get("answer"), saved=True)

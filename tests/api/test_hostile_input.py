@@ -32,12 +32,19 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "move": {"start": "2027-02-12T10:00:00-06:00"},
     "cancel": {"reason": "x"},
     "agenda_add": {"title": "Item"},
+    "agenda_replace": {"title": "Item"},
+    "record_attendance": {"held": False},
     "agenda_position": {"position": 1},
     "decide": {"decision": "decline", "reason": "no"},
     "answer": {"answer": "Thanks"},
     "participant_add": {"organisation_id": 1},
+    "participants_all": {"country": "GT", "dry_run": True},
+    "series_patch": {"coordinator_id": 1},
+    "host_country_set": {"country": "GT"},
     "put_on_agenda": {},
     "outcomes_hold": {"hold": True},
+    "organisation_patch": {"name": "Red GT"},
+    "contact_patch": {"name": "Ana"},
 }
 
 
@@ -97,7 +104,8 @@ def _url(path: str, world) -> str:  # type: ignore[no-untyped-def]
     ids = {"meeting_id": world.meeting_id, "series_id": world.series_id,
            "organisation_id": world.organisation_id, "item_id": world.item_id,
            "suggestion_id": world.suggestion_id, "proposal_id": world.proposal_id,
-           "committee_id": world.committee_id, "participant_id": world.participant_id}
+           "committee_id": world.committee_id, "participant_id": world.participant_id,
+           "contact_id": world.contact_id}
     return "/api/v1" + path.format(**ids)
 
 
@@ -125,6 +133,7 @@ def armed_world(world):  # type: ignore[no-untyped-def]
     db.session.commit()
     world.suggestion_id, world.proposal_id = suggestion.id, proposal.id
     world.committee_id, world.participant_id = committee.id, participant.id
+    world.contact_id = contact.id
     return world
 
 

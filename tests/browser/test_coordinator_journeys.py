@@ -14,19 +14,12 @@ from coordinator.extensions import db
 from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import AgendaPublication, Meeting, Role, Series
 from coordinator.unit import Actor
+from tests.support.browser import log_in
 from tests.support.dates import safe_first_date
-from tests.web.people import PASSWORD, make_account
+from tests.web.people import make_account
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("backend", ["postgresql"], indirect=True)]
-
-
-def log_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/workspace/")
 
 
 def test_special_coordinator_schedules_previews_moves_and_publishes(live, page) -> None:

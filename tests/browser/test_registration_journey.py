@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from coordinator.extensions import db
 from coordinator.mail.dispatch import dispatch
 from coordinator.models import Organisation, RegistrationState, Role
-from tests.browser.test_coordinator_journeys import log_in
 from tests.suggestions.helpers import plain_text
+from tests.support.browser import log_in
 from tests.web.people import make_account
 
 pytestmark = [pytest.mark.browser,

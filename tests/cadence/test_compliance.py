@@ -20,10 +20,12 @@ NOW = datetime(2027, 8, 10, 12, tzinfo=UTC)
 
 def fact(i: int, kind: SeriesKind, when: datetime, *, country: str | None = None,
          committee: str | None = None, cancelled: bool = False,
-         published: datetime | None = None) -> MeetingFact:
+         published: datetime | None = None, held: bool | None = True) -> MeetingFact:
+    """`held` is the attendance register (True by default here: a past meeting in these
+    cases was recorded as held; None: nobody recorded it)."""
     return MeetingFact(i, kind, when.astimezone(UTC), when.tzinfo.key, cancelled,  # type: ignore[union-attr]
                        agenda_due=when - timedelta(days=14), agenda_published_at=published,
-                       country=country, committee=committee)
+                       country=country, committee=committee, held=held)
 
 
 def test_quarters_half_years_and_agendas_of_a_hand_made_year() -> None:
@@ -68,3 +70,32 @@ def test_agenda_due_today_but_not_published_is_pending_until_due() -> None:
     f = fact(1, SeriesKind.NATIONAL, start, country="GT")
     assert agenda_record(f, f.agenda_due - timedelta(minutes=1)).state == AgendaState.PENDING
     assert agenda_record(f, f.agenda_due + timedelta(minutes=1)).state == AgendaState.MISSING
+
+
+def test_a_past_meeting_is_held_only_when_recorded_as_held() -> None:
+    """The attendance register, not the calendar, says a meeting was held."""
+    def state(*facts: MeetingFact, now: datetime = NOW) -> PeriodState:
+        return compliance(2027, ["GT"], [], list(facts), now).countries["GT"][1].state
+
+    may = datetime(2027, 5, 10, 10, tzinfo=GT)
+    june = datetime(2027, 6, 20, 10, tzinfo=GT)
+    nat = SeriesKind.NATIONAL
+    assert state(fact(1, nat, may, country="GT", held=None)) == PeriodState.UNRECORDED
+    assert state(fact(1, nat, may, country="GT", held=True)) == PeriodState.HELD
+    # Recorded as not held: the quarter is over without a meeting.
+    assert state(fact(1, nat, may, country="GT", held=False)) == PeriodState.MISSED
+    # One held is enough; one awaiting its record outweighs one ahead.
+    assert state(fact(1, nat, may, country="GT", held=False),
+                 fact(2, nat, june, country="GT", held=True)) == PeriodState.HELD
+    during = datetime(2027, 6, 1, tzinfo=UTC)
+    assert state(fact(1, nat, may, country="GT", held=None),
+                 fact(2, nat, june, country="GT", held=None), now=during) == \
+        PeriodState.UNRECORDED
+    assert state(fact(1, nat, may, country="GT", held=False),
+                 fact(2, nat, june, country="GT", held=None), now=during) == \
+        PeriodState.SCHEDULED
+    # A meeting recorded as not held still appears in the cell, with the others.
+    cell = compliance(2027, ["GT"], [], [fact(2, nat, june, country="GT", held=None),
+                                         fact(1, nat, may, country="GT", held=False)],
+                      NOW).countries["GT"][1]
+    assert cell.meeting_ids == (1, 2)

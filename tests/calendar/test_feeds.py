@@ -265,7 +265,12 @@ def test_private_feed_link_is_mailed_and_lets_a_contact_rotate_and_revoke(world,
                          rotated.get_data(as_text=True))
     assert feed_url is not None
     assert client.get(feed_url.group(1)).status_code == 200
-    client.post(link.group(1), data={"action": "revoke", "csrf_token": csrf})
+    # Stopping asks once more and changes nothing until confirmed.
+    asked = client.post(link.group(1), data={"action": "revoke", "csrf_token": csrf})
+    assert "Stop the private address?" in asked.get_data(as_text=True)
+    assert client.get(feed_url.group(1)).status_code == 200
+    client.post(link.group(1), data={"action": "revoke", "confirmed": "yes",
+                                     "csrf_token": csrf})
     assert client.get(feed_url.group(1)).status_code == 404
     assert client.get("/feeds/private/manage/forged-token").status_code == 404
     with time_machine.travel(NOW + timedelta(days=8), tick=False):

@@ -28,19 +28,24 @@ from sqlalchemy import select
 from coordinator.accounts.messages import password_link_message
 from coordinator.agendas.messages import (
     proposal_link_message,
+    proposal_received_message,
     proposal_status_message,
     suggest_link_message,
     suggestion_outcome_message,
     suggestion_received_message,
+    topic_left_agenda_message,
 )
 from coordinator.extensions import db
 from coordinator.feeds.messages import feed_link_message
 from coordinator.invitations.messages import (
+    Before,
+    MeetingChange,
     agenda_message,
     agenda_reminder_message,
     cancellation_message,
     invitation_message,
     reminder_message,
+    withdrawal_message,
 )
 from coordinator.mail.kinds import MailKind
 from coordinator.mail.outbox import Outgoing
@@ -50,6 +55,7 @@ from coordinator.models import (
     Contact,
     Invitation,
     Organisation,
+    ParticipantRole,
     Proposal,
     ProposalState,
     RegistrationState,
@@ -59,6 +65,7 @@ from coordinator.models import (
     SuggestionState,
 )
 from coordinator.people.messages import (
+    organisation_approved_message,
     registration_confirm_message,
     registration_decision_message,
     representative_message,
@@ -131,6 +138,23 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
         invitation.sent_sequence = meeting.sequence
         return invitation_message(invitation, now=now)
 
+    def observer() -> Outgoing:
+        invitation.sent_sequence, invitation.role = None, ParticipantRole.OBSERVER
+        try:
+            return invitation_message(invitation, now=now)
+        finally:
+            invitation.role = ParticipantRole.INVITED
+
+    def moved() -> Outgoing:
+        # Issue 14, item 7: the update says what changed (times in the reader's zone and
+        # the meeting's, place, online link) and why.
+        invitation.sent_sequence = meeting.sequence
+        before = Before(meeting.start_at - timedelta(days=1, hours=2),
+                        meeting.end_at - timedelta(days=1, hours=2), meeting.zone,
+                        "Casa de la Cultura", None)
+        return invitation_message(invitation, now=now, change=MeetingChange(
+            before, reason="The ministry is closed on the 9th."))
+
     def agenda() -> Outgoing:
         meeting.published_agenda = [
             {"title": "Opening", "kind": "other", "duration": 5, "presenter": None},
@@ -163,10 +187,29 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
         g.proposal.state, g.proposal.answer = ProposalState.ANSWERED, "We raised it.\nThanks."
         return proposal_status_message(g.proposal, LINK, now=now)
 
+    def received() -> Outgoing:
+        # To the committee's coordinator, in the language this case speaks.
+        g.committee_coordinator.language = g.contact.language
+        return proposal_received_message(g.committee_coordinator, g.proposal, now=now)
+
+    def approved_for_coordinator() -> Outgoing:
+        g.applicant.registration_state = RegistrationState.APPROVED
+        g.applicant.registration_reason, g.applicant.decided_at = "Welcome.", now
+        return organisation_approved_message(g.coordinator, g.applicant, now=now)
+
     return {
         "invitation": invite,
         "invitation_update": update,
+        "invitation_observer": observer,
         "invitation_cancel": lambda: cancellation_message(invitation, now=now),
+        "invitation_moved": moved,
+        "invitation_withdrawn": lambda: withdrawal_message(invitation, now=now),
+        "topic_left_agenda": lambda: topic_left_agenda_message(
+            g.contact, meeting, g.suggestion.title, LINK, proposal=False,
+            about=g.suggestion.id, now=now),
+        "proposal_left_agenda": lambda: topic_left_agenda_message(
+            g.contact, meeting, g.proposal.title, LINK, proposal=True, about=g.proposal.id,
+            now=now),
         "agenda": agenda,
         "reminder": lambda: reminder_message(invitation, days=3, now=now),
         "agenda_reminder": lambda: agenda_reminder_message(g.coordinator, meeting, days=3,
@@ -183,6 +226,7 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
         "proposal_link": lambda: proposal_link_message(g.contact, g.committee, LINK, days=30,
                                                        now=now),
         "proposal_status": status,
+        "proposal_received": received,
         "registration_confirm": confirm("new", RegistrationState.PENDING),
         "registration_known": confirm("known", RegistrationState.APPROVED),
         "registration_approved": registration(RegistrationState.APPROVED, None),
@@ -194,14 +238,18 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
         "suggestion_received": lambda: suggestion_received_message(g.suggestion, LINK,
                                                                    now=now),
         "suggestion_outcome": outcome,
+        "organisation_approved": approved_for_coordinator,
     }
 
 
-CASES = ("invitation", "invitation_update", "invitation_cancel", "agenda", "reminder",
+CASES = ("invitation", "invitation_update", "invitation_observer", "invitation_cancel",
+         "invitation_moved", "invitation_withdrawn", "topic_left_agenda", "proposal_left_agenda",
+         "agenda", "reminder",
          "agenda_reminder", "digest", "password_setup", "password_reset", "feed_link",
-         "proposal_link", "proposal_status", "registration_confirm", "registration_known",
-         "registration_approved", "registration_declined", "representative",
-         "suggestions_open", "suggestion_received", "suggestion_outcome")
+         "proposal_link", "proposal_status", "proposal_received", "registration_confirm",
+         "registration_known", "registration_approved", "registration_declined", "representative",
+         "suggestions_open", "suggestion_received", "suggestion_outcome",
+         "organisation_approved")
 
 
 def _part(message: EmailMessage, kind: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -31,10 +31,14 @@ from coordinator.agendas.suggestions import (
     submit_suggestion,
     suggest_link,
 )
+from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db, limiter
 from coordinator.feeds.tokens import manage_link
 from coordinator.integrations.external_feeds import add_feed
 from coordinator.invitations.messages import rsvp_token
+from coordinator.links import preferences_url
+from coordinator.meetings.hosts import set_host_country
+from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     Account,
     Committee,
@@ -155,12 +159,26 @@ def world() -> dict[str, str]:
     db.session.commit()
     other = db.session.scalars(sa.select(Account).where(Account.email == "coord@example.org")
                                ).one()
+    # A special coordinators' meeting with its convening country (its forms: the country,
+    # the observers), and a meeting already held (the attendance register's form).
+    special = schedule_series(SeriesInput(
+        kind=SeriesKind.COORDINATORS, first_date=date(2027, 1, 20), start_time=time(11),
+        zone="America/Panama", holiday_country=""), now=NOW, actor=Actor.cli())
+    set_host_country(special.meetings[0].id, "GT", now=NOW, actor=Actor.cli())
+    past = schedule_series(SeriesInput(
+        kind=SeriesKind.NATIONAL, country="HN", first_date=date(2026, 9, 10),
+        start_time=time(10), zone="America/Tegucigalpa"), now=NOW, actor=Actor.cli(),
+        since=NOW - timedelta(days=90)).meetings[0]
     paths = {
         "suggest": suggest_link(invitation), "status": status_link(suggestion),
         "rsvp": f"/rsvp/{rsvp_token(invitation)}", "propose": proposal_link(contact, committee),
         "feed": manage_link(contact), "confirm": expired, "replaced": replaced,
         "fresh": fresh,
         "password": password_link(other, setup=False),
+        "preferences": preferences_url(contact) or "",
+        "special": f"/workspace/series/{special.id}",
+        "series": f"/workspace/series/{built.series.id}",
+        "attendance": f"/workspace/meetings/{past.id}/attendance",
     }
     return {name: urlsplit(url).path for name, url in paths.items()}
 

@@ -60,6 +60,7 @@ def links(seeded: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
             "feed-manage": {"c": contact.id, "o": contact.organisation_id},
             "registration": {"o": applicant.organisation_id, "c": applicant.id},
             "password": {"a": account.id, "e": 0, "s": True},
+            "preferences": {"c": contact.id, "v": 0},
         }
 
 
@@ -114,7 +115,7 @@ def test_a_forged_link_is_refused_the_same_way_when_posted(links, client) -> Non
     csrf = csrf_of(client, "/register")
     posts = ["/suggest/forged", "/suggest/forged/renew", "/rsvp/forged", "/propose/forged",
              "/feeds/private/manage/forged", "/register/confirm/forged",
-             "/register/confirm/forged/renew", "/password/forged"]
+             "/register/confirm/forged/renew", "/password/forged", "/preferences/forged"]
     answers = [client.post(p, data={"csrf_token": csrf, "answer": "accepted"}) for p in posts]
     assert [a.status_code for a in answers] == [404] * len(posts)
     assert len({page(a) for a in answers}) == 1
@@ -158,6 +159,12 @@ def _replace(purpose: str, payload: dict[str, Any]) -> None:
         assert account is not None
         set_password(account, "another long passphrase", now=NOW)
         return
+    if purpose == "preferences":  # the address changed hands
+        contact = db.session.get(Contact, payload["c"])
+        assert contact is not None
+        contact.preferences_version += 1
+        db.session.commit()
+        return
     invitation = db.session.get(Invitation, payload["i"])
     assert invitation is not None
     if purpose == "suggest":
@@ -169,7 +176,7 @@ def _replace(purpose: str, payload: dict[str, Any]) -> None:
 
 def test_a_replaced_link_of_every_kind_gets_the_same_410_page(links, client) -> None:
     versioned = {p for p, k in KINDS.items() if k.version is not None}
-    assert versioned == {"suggest", "rsvp", "password"}
+    assert versioned == {"suggest", "rsvp", "password", "preferences"}
     pages = set()
     for purpose in sorted(versioned):
         kind = KINDS[purpose]

@@ -10,6 +10,7 @@ import time_machine
 from coordinator.agendas.services import add_item, publish_agenda
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
+from coordinator.meetings.attendance import record_attendance
 from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.meetings.services import cancel_meeting
 from coordinator.models import (
@@ -65,9 +66,13 @@ def test_tracker_shows_held_scheduled_missed_and_due_per_quarter(seeded, client)
     series = national("HT", "America/Port-au-Prince", date(2026, 7, 15), now=SUMMER,
                       since=datetime(2026, 7, 1, tzinfo=UTC))
     july, october = series.meetings[0], series.meetings[1]
+    # Q3's meeting has taken place, but "held" is what its coordinator records.
+    page = client.get("/tracker?year=2026").get_data(as_text=True)
+    assert states(row(page, "Haiti"))[2] == "unrecorded"
+    record_attendance(july.id, held=True, organisation_ids=[], now=SUMMER, actor=ACTOR)
     page = client.get("/tracker?year=2026").get_data(as_text=True)
     haiti = row(page, "Haiti")
-    # Q1 and Q2 ended without a meeting, Q3's took place, Q4's lies ahead.
+    # Q1 and Q2 ended without a meeting, Q3's was held, Q4's lies ahead.
     assert states(haiti) == ["missed", "missed", "held", "scheduled"]
     assert [label for label in ("Missed", "Held", "Scheduled") if label in haiti] == [
         "Missed", "Held", "Scheduled"]  # words, not colour only
@@ -90,6 +95,8 @@ def test_cancelling_the_only_meeting_of_a_quarter_makes_it_due_again(seeded, cli
 def test_tracker_counts_committee_half_years(seeded, client) -> None:
     series = briefing("labor-mobility", date(2026, 3, 10), now=SUMMER,
                       since=datetime(2026, 1, 1, tzinfo=UTC))
+    record_attendance(series.meetings[0].id, held=True, organisation_ids=[], now=SUMMER,
+                      actor=ACTOR)
     page = client.get("/tracker").get_data(as_text=True)
     labor = row(page, "Labor Mobility")
     assert states(labor) == ["held", "scheduled"]

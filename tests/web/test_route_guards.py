@@ -43,7 +43,7 @@ PUBLIC = {
     "rsvp.answer", "feeds.request_private", "feeds.manage_private", "suggest.page",
     "suggest.renew", "proposals.ask", "proposals.write", "auth.login", "auth.logout",
     "auth.forgot", "auth.choose", "registration.criteria", "registration.renew",
-    "registration.form", "registration.confirm",
+    "registration.form", "registration.confirm", "preferences.page",
 }
 
 
@@ -93,14 +93,16 @@ def _world() -> dict[str, int]:
             "suggestion_id": suggestion.id, "message_id": failed.id,
             "committee_id": committee.id, "account_id": secretariat.id,
             "organisation_id": organisation.id, "participant_id": invited.id,
-            "proposal_id": proposal.id, "token_id": token_id, "feed_id": feed.id}
+            "proposal_id": proposal.id, "token_id": token_id, "feed_id": feed.id,
+            "contact_id": contact.id}
 
 
 # Records that belong to one account alone: others get 404, as if they did not exist.
 OWN = {"workspace.token_revoke", "workspace.calendar_refresh", "workspace.calendar_remove"}
 # Any account may do these for itself (its own tokens and watched calendars): no scope to
 # leave. Sent empty, they are refused as incomplete and write nothing.
-SELF_SERVICE = {"workspace.token_create", "workspace.calendar_add"}
+SELF_SERVICE = {"workspace.token_create", "workspace.calendar_add",
+                "workspace.own_account_save", "workspace.own_account_password"}
 
 # What an in-scope coordinator would send: enough for a route to act if it let them.
 PAYLOADS = {
@@ -226,17 +228,24 @@ def test_workspace_pages_need_a_log_in(seeded, path: str) -> None:
 
 # Valid bodies, so each API write gets past validation to the question of who is asking.
 API_BODIES = {
+    "api.organisation_patch": {"name": "Renamed"},
+    "api.contact_patch": {"name": "Renamed"},
     "api.series_create": {"kind": "national", "country": "GT", "first_date": "2027-02-01",
                           "start_time": "10:00", "zone": "America/Guatemala"},
     "api.move": {"start": "2026-12-16T10:00:00-06:00"},
     "api.cancel": {"reason": "no"},
     "api.agenda_add": {"title": "New item"},
+    "api.agenda_replace": {"title": "Edited item"},
     "api.agenda_position": {"position": 1},
     "api.decide": {"decision": "decline", "reason": "no"},
     "api.answer": {"answer": "Thanks"},
     "api.participant_add": {"organisation_id": 1},
+    "api.participants_all": {"country": "GT"},
+    "api.series_patch": {"coordinator_id": 1},
+    "api.host_country_set": {"country": "GT"},
     "api.put_on_agenda": {},
     "api.outcomes_hold": {"hold": True},
+    "api.record_attendance": {"held": False},
 }
 
 

@@ -13,11 +13,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request
 from flask_login import current_user
 
+from coordinator.accounts import permissions
 from coordinator.accounts.permissions import is_secretariat
 from coordinator.accounts.services import actor_for
 from coordinator.extensions import login_manager
 from coordinator.links import row
-from coordinator.models import Account
+from coordinator.models import Account, Meeting
 from coordinator.unit import Actor
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
@@ -60,6 +61,13 @@ def get_or_404(model: type, ident: int) -> Any:
     return found
 
 
+def managed_meeting(meeting_id: int) -> Meeting:
+    """The meeting, if the logged-in account may manage it (404 / 403 otherwise)."""
+    meeting = get_or_404(Meeting, meeting_id)
+    allowed(permissions.can_manage_meeting(me(), meeting))
+    return meeting
+
+
 def an_id(value: str | None) -> int | None:
     """A database id from a form or query value, or None: never a 500 on '²' or 10**30."""
     text = (value or "").strip()
@@ -83,12 +91,17 @@ def form_text(name: str, limit: int = 5000) -> str:
 def register_views() -> None:
     from coordinator.web.workspace import (  # noqa: F401  (each module adds its routes)
         accounts,
+        attendance,
         committees,
         dashboard,
+        exports,
+        history,
         integrations,
         meetings,
         outbox,
+        people,
         proposals,
         registrations,
+        rsvps,
         series,
     )

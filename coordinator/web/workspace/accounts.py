@@ -1,9 +1,11 @@
-"""Accounts (secretariat): opening one mails its set-up link; closing one ends its sessions."""
+"""Accounts (secretariat): opening one mails its set-up link; closing one ends its sessions.
+And every account holder's own page: name, language, time zone, password."""
 
 from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import gettext
+from flask_login import login_user
 
 from coordinator.accounts import services as service
 from coordinator.cadence.zones import utc_now
@@ -13,7 +15,7 @@ from coordinator.meetings.reads import known_zones
 from coordinator.models import Account, Role
 from coordinator.present import country_name
 from coordinator.reference.services import all_countries, committees_in_order
-from coordinator.web.workspace import actor, bp, done, get_or_404, secretariat_only
+from coordinator.web.workspace import actor, bp, done, get_or_404, me, secretariat_only
 from coordinator.web.workspace.forms import text
 
 
@@ -67,3 +69,52 @@ def account_active(account_id: int):
         return done(exc.message, url_for("workspace.accounts"))
     return done(gettext("Account reopened.") if active else gettext("Account closed."),
                 url_for("workspace.accounts"))
+
+
+# The account holder's own page: name, language, time zone, password.
+
+def _own_page(form=None, error: InvalidInput | None = None, status: int = 200,
+              password_error: InvalidInput | None = None):
+    account = me()
+    return render_template(
+        "workspace/account.html", account=account,
+        form=form or {"name": account.name, "language": account.language,
+                      "zone": account.zone},
+        error=error, password_error=password_error,
+        languages=list(LANGUAGE_NAMES.items()), zones=[(z, z) for z in known_zones()],
+    ), status
+
+
+@bp.get("/account")
+def own_account():
+    return _own_page()
+
+
+@bp.post("/account")
+def own_account_save():
+    form = request.form
+    values = {"name": form.get("name", ""), "language": form.get("language", ""),
+              "zone": form.get("zone", "")}
+    try:
+        service.update_own_account(me(), name=text(form, "name", 300) or "",
+                                   language=values["language"], zone=values["zone"],
+                                   now=utc_now())
+    except InvalidInput as exc:
+        return _own_page(values, exc, status_of(exc))
+    return done(gettext("Saved."), url_for("workspace.own_account"))
+
+
+@bp.post("/account/password")
+def own_account_password():
+    form = request.form
+    account = me()
+    try:
+        service.change_password(account, current=form.get("current_password", ""),
+                                new=form.get("password", ""), now=utc_now())
+    except InvalidInput as exc:
+        return _own_page(password_error=exc, status=status_of(exc))
+    # The new password ended every session opened before it, this one included: open a
+    # fresh one here, so only the other devices are logged out.
+    login_user(account)
+    return done(gettext("Password changed. Other devices are logged out."),
+                url_for("workspace.own_account"))

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from coordinator.accounts import permissions
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput
+from coordinator.errors import InvalidInput, status_of
 from coordinator.models import Committee
 from coordinator.people.committees import (
     committees_managed_by,
@@ -40,6 +40,6 @@ def representative(committee_id: int):
             raise InvalidInput(gettext("Choose a person from the list."), field="contact")
         designate_representative(committee.id, contact, now=utc_now(), actor=actor())
     except InvalidInput as exc:
-        return _page(exc, 422)
+        return _page(exc, status_of(exc))
     return done(gettext("The representative is designated and informed."),
                 url_for("workspace.committees"))

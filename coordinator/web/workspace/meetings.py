@@ -10,26 +10,29 @@ from coordinator.agendas import moderation
 from coordinator.agendas import services as agenda
 from coordinator.agendas import suggestions as suggestions_service
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput
+from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.invitations.rsvp import rsvp_summary
 from coordinator.meetings.reads import known_zones
-from coordinator.meetings.services import cancel_meeting, move_meeting
+from coordinator.meetings.services import cancel_meeting, is_changeable, move_meeting
 from coordinator.models import (
     AgendaItem,
     ItemKind,
     Meeting,
     Suggestion,
 )
-from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
-from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
+from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, country_name, series_title
+from coordinator.web.workspace import (
+    actor,
+    allowed,
+    an_id,
+    bp,
+    done,
+    get_or_404,
+    managed_meeting,
+    me,
+)
 from coordinator.web.workspace.forms import a_moment, a_number, a_zone, text
-
-
-def _manageable(meeting_id: int) -> Meeting:
-    meeting = get_or_404(Meeting, meeting_id)
-    allowed(permissions.can_manage_meeting(me(), meeting))
-    return meeting
 
 
 def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
@@ -42,6 +45,7 @@ def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
         item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=topics.pending,
         decided=topics.decided, held=topics.held,
         rsvp=rsvp_summary(meeting.id), zones=[(z, z) for z in known_zones()], error=error,
+        changeable=is_changeable(meeting, utc_now()), country_name=country_name,
         form=form or {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
                       "zone": meeting.zone,
                       "duration": str(int((meeting.end_at - meeting.start_at)
@@ -55,23 +59,24 @@ def _back(meeting: Meeting, message: str):
 
 
 def _refused(meeting: Meeting, exc: InvalidInput):
-    return _page(meeting, error=exc, form=request.form, status=422)
+    return _page(meeting, error=exc, form=request.form, status=status_of(exc))
 
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    return _page(_manageable(meeting_id))
+    return _page(managed_meeting(meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/move")
 def meeting_move(meeting_id: int):
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     try:
         zone = a_zone(request.form)
         move_meeting(found.id, a_moment(request.form, zone), now=utc_now(), actor=actor(),
                      zone=zone, duration_minutes=a_number(request.form, "duration", low=1,
                                                           high=1440),
-                     reason=text(request.form, "reason", 2000))
+                     reason=text(request.form, "reason", 2000),
+                     past_held_by=request.form.get("past_held_by") == "on")
     except InvalidInput as exc:
         return _refused(found, exc)
     return _back(found, gettext("The meeting is moved; participants get the updated "
@@ -80,7 +85,14 @@ def meeting_move(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
 def meeting_cancel(meeting_id: int):
-    found = _manageable(meeting_id)
+    """Two steps without JavaScript: the first post shows what will happen (who is told)
+    and asks again; only the confirmed post cancels."""
+    found = managed_meeting(meeting_id)
+    if request.form.get("confirmed") != "yes":
+        return render_template("workspace/meeting_cancel.html", meeting=found,
+                               title=series_title(found.series),
+                               reason=text(request.form, "reason", 2000) or "",
+                               told=sum(rsvp_summary(found.id).answers.values()))
     try:
         cancel_meeting(found.id, now=utc_now(), actor=actor(),
                        reason=text(request.form, "reason", 2000))
@@ -99,7 +111,7 @@ def _item_fields() -> dict:
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
 def agenda_add(meeting_id: int):
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     try:
         agenda.add_item(found.id, now=utc_now(), actor=actor(), **_item_fields())
     except InvalidInput as exc:
@@ -108,7 +120,7 @@ def agenda_add(meeting_id: int):
 
 
 def _item(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     item = get_or_404(AgendaItem, item_id)
     if item.meeting_id != found.id:
         abort(404)
@@ -148,7 +160,7 @@ def agenda_remove(meeting_id: int, item_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda/publish")
 def agenda_publish(meeting_id: int):
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     try:
         agenda.publish_agenda(found.id, now=utc_now(), actor=actor())
     except InvalidInput as exc:
@@ -158,14 +170,14 @@ def agenda_publish(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/outcomes")
 def release(meeting_id: int):
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     count = suggestions_service.release_outcomes(found.id, now=utc_now(), actor=actor())
     return _back(found, gettext("%(n)s outcomes announced.", n=count))
 
 
 @bp.post("/meetings/<int:meeting_id>/outcomes/hold")
 def hold(meeting_id: int):
-    found = _manageable(meeting_id)
+    found = managed_meeting(meeting_id)
     held = request.form.get("hold") == "on"
     moderation.hold_outcomes(found.id, held, now=utc_now(), actor=actor())
     return _back(found, gettext("Outcomes are held until you announce them.") if held

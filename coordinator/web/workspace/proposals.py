@@ -9,7 +9,7 @@ from flask_babel import gettext
 from coordinator.accounts import permissions
 from coordinator.agendas import proposals as service
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput
+from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Proposal
 from coordinator.reference.services import committees_in_order
@@ -34,7 +34,7 @@ def _managed(proposal_id: int) -> Proposal:
 
 
 def _refused(exc: InvalidInput):
-    return _page(error=exc, status=422)
+    return _page(error=exc, status=status_of(exc))
 
 
 def _back(message: str):
