@@ -7,9 +7,10 @@ from datetime import date
 from babel import Locale
 from flask_babel import format_date, get_locale, gettext, lazy_gettext
 
+from coordinator.cadence.errors import N_
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.rest_days import holiday_name
-from coordinator.models import Country, Series
+from coordinator.models import Country, Meeting, Series
 
 KIND_LABELS = {
     SeriesKind.NATIONAL: lazy_gettext("National CSO meeting"),
@@ -58,3 +59,15 @@ def moved_note(original: date | None, holiday: str | None, country: str | None) 
         return gettext("Moved from %(date)s, a public holiday: %(holiday)s.", date=day,
                        holiday=name or holiday)
     return gettext("Moved from %(date)s, a weekend day.", date=day)
+
+
+# The reason the service itself gives when a rule change cancels a meeting: stored as this
+# English source sentence, shown in each reader's language (a coordinator's reason is
+# their own words and is shown as written).
+RULE_CHANGE_REASON = N_("The series' schedule changed.")
+
+
+def cancel_reason(meeting: Meeting) -> str:
+    """Why a meeting was cancelled, for the current reader ("" when no reason was given)."""
+    reason = meeting.cancel_reason or ""
+    return gettext(reason) if reason == RULE_CHANGE_REASON else reason

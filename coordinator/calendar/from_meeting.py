@@ -8,7 +8,7 @@ from coordinator.calendar.event import CalendarEvent, EventStatus
 from coordinator.i18n import local_time
 from coordinator.links import absolute_url
 from coordinator.models import Meeting
-from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, series_title
+from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, cancel_reason, series_title
 
 
 def meeting_url(meeting: Meeting) -> str:
@@ -30,8 +30,8 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
         if meeting.series.description:
             lines.append(meeting.series.description)
         if meeting.cancelled:
-            lines.append(gettext("This meeting is cancelled.") + (
-                f" {meeting.cancel_reason}" if meeting.cancel_reason else ""))
+            lines.append(" ".join(filter(None, (gettext("This meeting is cancelled."),
+                                                cancel_reason(meeting)))))
         elif meeting.published_agenda:
             lines.append(gettext("Agenda:") + "\n" + "\n".join(
                 f"{n}. {item['title']} ({ITEM_KIND_LABELS[item['kind']]}, "
@@ -44,12 +44,13 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
             lines.append(gettext("The agenda is due by %(due)s.",
                                  due=local_time(d.agenda_due, meeting.zone, "long")))
         online = meeting.online_url or meeting.series.online_url
-        if private and online:
+        if private and online and not meeting.cancelled:  # nobody is asked to join it
             lines.append(gettext("Join online: %(url)s", url=online))
         lines.append(gettext("Meeting page: %(url)s", url=meeting_url(meeting)))
         category = str(KIND_LABELS[meeting.series.kind])
         location = meeting.effective_location
-        if private and online and (not location or location.lower() == "online"):
+        if private and online and not meeting.cancelled and (
+                not location or location.lower() == "online"):
             location = online
     # Confirmed once its agenda is out; until then the date stands but the meeting is tentative.
     if meeting.cancelled:

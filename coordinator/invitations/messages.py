@@ -19,7 +19,7 @@ from coordinator.mail.addressing import invitee_ids, organizer_of, to_account, t
 from coordinator.mail.compose import Outgoing, Recipient, compose, outbox_key
 from coordinator.mail.kinds import MailKind
 from coordinator.models import Account, Invitation, Meeting, ParticipantRole
-from coordinator.present import country_name, series_title
+from coordinator.present import cancel_reason, country_name, series_title
 
 ANSWERS = ("accepted", "tentative", "declined")
 
@@ -127,7 +127,7 @@ def _imip(invitation: Invitation, kind: MailKind, template: str, *, method: str,
             "links": rsvp_links(invitation) if method != "CANCEL" else {},
             "page": meeting_url(meeting), "agenda": meeting.published_agenda or [],
             "changes": changes, "update": _what_changed(change, meeting, recipient),
-            "reason": meeting.cancel_reason if meeting.cancelled else None,
+            "reason": cancel_reason(meeting) if meeting.cancelled else None,
             "observer": invitation.role == ParticipantRole.OBSERVER,
             "host": country_name(meeting.host_country) if meeting.host_country else None,
             "justification": meeting.series.short_notice_justification,

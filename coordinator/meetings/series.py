@@ -44,6 +44,7 @@ from coordinator.models import (
     Series,
     SeriesRule,
 )
+from coordinator.present import RULE_CHANGE_REASON
 from coordinator.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE = 200
@@ -519,7 +520,7 @@ def _apply_new_plan(unit: Unit, series: Series, segment: RuleSegment,
             _retime(unit, meeting, target)
     for meeting in effects.cancelled:
         meeting.status = MeetingStatus.CANCELLED
-        meeting.cancel_reason = "The series' schedule changed."
+        meeting.cancel_reason = RULE_CHANGE_REASON
         meeting.sequence += 1
         meeting.updated_at = unit.now
         invitations.meeting_cancelled(unit, meeting)

@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
 from coordinator.i18n import LANGUAGE_NAMES, local_time
-from coordinator.present import ITEM_KIND_LABELS, moved_note
+from coordinator.present import ITEM_KIND_LABELS, cancel_reason, moved_note
 
 LANG_COOKIE = "lang"
 ZONE_COOKIE = "tz"
@@ -57,7 +57,7 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
                                  language_url=language_url, moved_note=moved_note,
-                                 format_date=format_date)
+                                 format_date=format_date, cancel_reason=cancel_reason)
 
     @app.after_request
     def remember_language(response):

@@ -16,10 +16,10 @@ from coordinator.invitations.participants import add_participant
 from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import Meeting, MeetingStatus, Role
 from coordinator.unit import Actor
-from tests.support.browser import both_widths
+from tests.support.browser import both_widths, log_in
 from tests.support.dates import safe_first_date
 from tests.support.organisations import approved_contact
-from tests.web.people import PASSWORD, make_account
+from tests.web.people import make_account
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("backend", ["postgresql"], indirect=True)]
@@ -68,11 +68,7 @@ def test_a_visitor_adds_the_meeting_to_a_calendar_and_prints_its_agenda(
 
 def test_a_coordinator_is_asked_before_cancelling_and_can_step_back(
         live, page, regional) -> None:
-    page.goto(f"{live}/login")
-    page.get_by_label("E-mail address").fill("sec@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live}/workspace/")
+    log_in(page, live, "sec@example.org")
     page.goto(f"{live}/workspace/meetings/{regional.id}")
     page.get_by_label("Reason, sent to participants").fill("Sin sede disponible")
     page.get_by_role("button", name="Cancel the meeting…").click()
@@ -91,3 +87,48 @@ def test_a_coordinator_is_asked_before_cancelling_and_can_step_back(
     assert "The meeting is cancelled" in page.content()
     db.session.expire_all()
     assert db.session.get(Meeting, regional.id).status == MeetingStatus.CANCELLED
+
+
+def test_a_coordinator_sees_who_invite_all_would_add_before_confirming(
+        live, page, regional) -> None:
+    from sqlalchemy import select
+
+    from coordinator.models import Country, Organisation, Participant, RegistrationState, Scope
+
+    guatemala = db.session.scalar(select(Country).where(Country.iso == "GT"))
+    db.session.add(Organisation(name="Colectivo Xela", scope=Scope.NATIONAL, kinds=[],
+                                led_by=[], languages=["es"], countries=[guatemala],
+                                registration_state=RegistrationState.APPROVED,
+                                created_at=utc_now()))
+    db.session.commit()
+    log_in(page, live, "sec@example.org")
+    page.goto(f"{live}/workspace/series/{regional.series_id}")
+    page.get_by_label("Country").select_option("GT")
+    page.get_by_role("button", name="See who would be invited…").click()
+    page.get_by_role("heading", name="Invite every organisation of Guatemala?").wait_for()
+    assert "Colectivo Xela" in page.content()
+    both_widths(page, "invite-all-confirm")
+    page.get_by_role("button", name="Yes, invite them").click()
+    page.wait_for_url(f"{live}/workspace/series/{regional.series_id}")
+    assert "1 organisation invited to every meeting." in page.content()
+    db.session.expire_all()
+    assert db.session.scalar(select(Participant).join(Participant.organisation).where(
+        Organisation.name == "Colectivo Xela")) is not None
+
+
+def test_stopping_a_private_feed_asks_first(live, page, regional) -> None:
+    from sqlalchemy import select
+
+    from coordinator.feeds.tokens import manage_link, rotate_feed_token
+    from coordinator.models import Contact
+
+    contact = db.session.scalar(select(Contact).where(Contact.email == "ana@example.org"))
+    token = rotate_feed_token(contact.organisation_id, now=utc_now(), actor=Actor.cli())
+    page.goto(manage_link(contact).replace("https://coordinator.test", live))
+    page.get_by_role("button", name="Stop the private address…").click()
+    page.get_by_role("heading", name="Stop the private address?").wait_for()
+    both_widths(page, "feed-stop-confirm")
+    assert page.request.get(f"{live}/feeds/private/{token}.ics").status == 200
+    page.get_by_role("button", name="Yes, stop it").click()
+    page.get_by_text("The private address has been stopped.").wait_for()
+    assert page.request.get(f"{live}/feeds/private/{token}.ics").status == 404

@@ -290,3 +290,28 @@ def test_the_convening_country_and_justification_travel_with_the_invitation(
         "rose@example.org")
     page = app.test_client().get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Convening country" in page and "Guatemala" in page
+
+
+def test_a_cancelled_meeting_offers_no_join_link_and_its_reason_reads_in_each_language(
+        app, seeded, frozen) -> None:
+    from coordinator.feeds.tokens import rotate_feed_token
+    from coordinator.meetings.services import cancel_meeting
+    from coordinator.models import Series
+    from coordinator.present import RULE_CHANGE_REASON
+    from tests.mail.scenario import make_world
+
+    world = make_world(NOW)
+    series = db.session.get(Series, world.series.id)
+    assert (world.first.online_url or series.online_url), "the scenario meets online"
+    online = world.first.online_url or series.online_url
+    token = rotate_feed_token(world.organisation.id, now=NOW, actor=Actor.cli())
+    assert online.encode() in app.test_client().get(f"/feeds/private/{token}.ics").data
+    cancel_meeting(world.first.id, now=NOW, actor=Actor.cli(), reason=None)
+    feed = app.test_client().get(f"/feeds/private/{token}.ics").data
+    assert b"STATUS:CANCELLED" in feed and online.encode() not in feed
+    # The service's own reason (a rule change) is stored once and read in each language.
+    world.first.cancel_reason = RULE_CHANGE_REASON
+    db.session.commit()
+    page = app.test_client().get(f"/meetings/{world.first.id}?lang=es").get_data(as_text=True)
+    assert "Cambió el calendario de la serie." in page
+    assert "The series' schedule changed." not in page
