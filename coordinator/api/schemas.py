@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -301,6 +301,41 @@ class ParticipantIn(Input):
     account_id: Id | None = Field(None, description="A coordinator's account: only for the "
                                   "special coordinators' meetings.")
     role: Literal["invited", "observer", "representative"] = "invited"
+
+
+class RuleChangeIn(Input):
+    effective_from: Day = Field(description="The new rule applies to meetings from this "
+                                "local date on; earlier and individually moved ones stay.")
+    start_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    zone: Zone
+    duration_minutes: int = Field(90, ge=1, le=1440)
+    rrule: text(500) | None = Field(None, description="The new RFC 5545 rule; empty: the "  # type: ignore[valid-type]
+                                    "kind's usual cadence.")
+    first_date: Day | None = Field(None, description="A new anchor; empty: the series keeps "
+                                   "its own, so its months and day of the month stay.")
+    preview: bool = Field(False, description="Only say what saving would do.")
+
+
+class MovedOut(BaseModel):
+    meeting_id: int
+    start: datetime
+    new_start: datetime
+    invited: bool = Field(description="Invitations are out: people get an update.")
+
+
+class CancelledOut(BaseModel):
+    meeting_id: int
+    start: datetime
+    invited: bool = Field(description="Invitations are out: people get a cancellation.")
+
+
+class RuleChangeOut(BaseModel):
+    rrule: str | None
+    first_date: date
+    moved: list[MovedOut]
+    cancelled: list[CancelledOut]
+    added: list[datetime]
+    saved: bool
 
 
 class InviteAllIn(Input):

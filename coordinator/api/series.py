@@ -29,7 +29,14 @@ from coordinator.meetings.reads import (
     participants_of,
     series_page,
 )
-from coordinator.meetings.series import SeriesInput, schedule_series, set_coordinator
+from coordinator.meetings.series import (
+    RuleChange,
+    SeriesInput,
+    change_effects,
+    change_rule,
+    schedule_series,
+    set_coordinator,
+)
 from coordinator.models import Participant, ParticipantRole
 
 
@@ -122,6 +129,34 @@ def participant_add(series_id: int, body: s.ParticipantIn):
                             organisation_id=body.organisation_id, account_id=body.account_id,
                             role=ParticipantRole(body.role))
     return json_response(_participant_out(added), 201)
+
+
+@registry.operation(bp, "POST", "/series/{series_id}/rule",
+                    summary="Change a series' rule from a date on, or preview the change",
+                    tag="series", body=s.RuleChangeIn, response=s.RuleChangeOut, token=True,
+                    errors=(409,))
+def series_rule(series_id: int, body: s.RuleChangeIn):
+    """The answer lists the meetings the change moves, cancels or adds (invited ones
+    marked), computed by the same code that saves it; with `preview`, nothing is written."""
+    account = required()
+    allowed(permissions.can_manage_series(account, find_series(series_id)))
+    hour, minute = (int(x) for x in body.start_time.split(":"))
+    change = RuleChange(effective_from=body.effective_from, start_time=time(hour, minute),
+                        zone=body.zone, duration_minutes=body.duration_minutes,
+                        rrule=body.rrule, first_date=body.first_date)
+    now = utc_now()
+    effects = change_effects(series_id, change, now=now)
+    answer = s.RuleChangeOut(
+        rrule=effects.recurrence.rrule, first_date=effects.recurrence.first_date,
+        moved=[s.MovedOut(meeting_id=m.id, start=m.start_at, new_start=slot.start_utc,
+                          invited=m.id in effects.invited) for m, slot in effects.moved],
+        cancelled=[s.CancelledOut(meeting_id=m.id, start=m.start_at,
+                                  invited=m.id in effects.invited)
+                   for m in effects.cancelled],
+        added=[slot.start_utc for slot in effects.added], saved=not body.preview)
+    if not body.preview:
+        change_rule(series_id, change, now=now, actor=api_actor(account))
+    return json_response(answer)
 
 
 @registry.operation(bp, "POST", "/series/{series_id}/participants/all",

@@ -39,6 +39,8 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "answer": {"answer": "Thanks"},
     "participant_add": {"organisation_id": 1},
     "participants_all": {"country": "GT", "dry_run": True},
+    "series_rule": {"effective_from": "2027-03-01", "start_time": "10:00",
+                    "zone": "America/Guatemala", "preview": True},
     "series_patch": {"coordinator_id": 1},
     "host_country_set": {"country": "GT"},
     "put_on_agenda": {},

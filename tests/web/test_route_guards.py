@@ -241,6 +241,8 @@ API_BODIES = {
     "api.answer": {"answer": "Thanks"},
     "api.participant_add": {"organisation_id": 1},
     "api.participants_all": {"country": "GT"},
+    "api.series_rule": {"effective_from": "2027-03-01", "start_time": "10:00",
+                        "zone": "America/Guatemala"},
     "api.series_patch": {"coordinator_id": 1},
     "api.host_country_set": {"country": "GT"},
     "api.put_on_agenda": {},
