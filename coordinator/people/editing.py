@@ -28,13 +28,16 @@ from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.invitations import services as invitations
 from coordinator.links import row
 from coordinator.mail.compose import serialise
 from coordinator.models import (
     Account,
     Contact,
     Country,
+    Invitation,
     Meeting,
+    MeetingStatus,
     Organisation,
     OutboxMessage,
     OutboxState,
@@ -42,7 +45,7 @@ from coordinator.models import (
 )
 from coordinator.models.people import checked_email
 from coordinator.people.registration import MAX_NAME, checked_website
-from coordinator.unit import Actor, unit_of_work
+from coordinator.unit import Actor, Unit, unit_of_work
 
 _PREFERENCES = Actor("preferences-link")
 
@@ -213,6 +216,10 @@ def edit_contact(contact_id: int, *, now: datetime, actor: Actor, name: str | No
         changes: dict[str, list[Any]] = {}
         for field, value in values.items():
             _changed(contact, changes, field, value)
+        followed = 0
+        if "active" in changes:
+            session.flush()
+            followed = _follow_invitations(unit, contact)
         requeued = 0
         if "email" in changes and old_email.lower() != contact.email.lower():
             contact.preferences_version = (contact.preferences_version or 0) + 1
@@ -221,8 +228,28 @@ def edit_contact(contact_id: int, *, now: datetime, actor: Actor, name: str | No
         if changes:
             unit.record("contact.edit", "contact", contact.id,
                         organisation=contact.organisation_id, changes=changes,
-                        requeued=requeued)
+                        requeued=requeued, invitations=followed)
     return ContactEdit(contact, requeued)
+
+
+def _follow_invitations(unit: Unit, contact: Contact) -> int:
+    """A contact made inactive is told that their invitations to the meetings ahead are
+    withdrawn (those meetings would otherwise stay in their calendar, untrue); one made
+    active again is invited again to them. Meetings are held in id order, as every
+    multi-meeting change takes them."""
+    ahead = unit.session.scalars(
+        select(Meeting.id).join(Invitation, Invitation.meeting_id == Meeting.id)
+        .where(Invitation.contact_id == contact.id, Meeting.status == MeetingStatus.SCHEDULED,
+               Meeting.end_at > unit.now)
+        .order_by(Meeting.id)).all()
+    count = 0
+    for meeting_id in ahead:
+        meeting = unit.lock_meeting(meeting_id)
+        if meeting is None:
+            continue
+        count += (invitations.send_invitations(unit, meeting) if contact.active
+                  else invitations.withdraw_uninvited(unit, meeting))
+    return count
 
 
 def _send_failed_again(contact: Contact, old_email: str, now: datetime) -> int:

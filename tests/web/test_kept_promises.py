@@ -315,3 +315,30 @@ def test_a_cancelled_meeting_offers_no_join_link_and_its_reason_reads_in_each_la
     page = app.test_client().get(f"/meetings/{world.first.id}?lang=es").get_data(as_text=True)
     assert "Cambió el calendario de la serie." in page
     assert "The series' schedule changed." not in page
+
+
+def test_a_contact_made_inactive_is_told_their_invitations_are_withdrawn(
+        app, seeded, frozen) -> None:
+    from coordinator.invitations.deadlines import run_due_deadlines
+    from coordinator.models import Contact
+    from coordinator.people.editing import edit_contact
+    from tests.mail.scenario import make_world
+
+    make_world(NOW)
+    run_due_deadlines(now=NOW)
+    grace = db.session.scalar(select(Contact).where(Contact.email == "grace@cso.example"))
+
+    def kinds(address: str) -> list[str]:
+        db.session.expire_all()
+        return [m.kind for m in db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.recipient == address).order_by(OutboxMessage.id))]
+
+    assert kinds("grace@cso.example") == ["invite"]
+    others = {c.email: kinds(c.email) for c in db.session.scalars(select(Contact))
+              if c.id != grace.id}
+    edit_contact(grace.id, active=False, now=NOW, actor=Actor.cli())
+    assert kinds("grace@cso.example") == ["invite", "invitation-withdrawn"]
+    assert {c.email: kinds(c.email) for c in db.session.scalars(select(Contact))
+            if c.id != grace.id} == others  # nobody else is told anything
+    edit_contact(grace.id, active=True, now=NOW, actor=Actor.cli())
+    assert kinds("grace@cso.example") == ["invite", "invitation-withdrawn", "invite"]
