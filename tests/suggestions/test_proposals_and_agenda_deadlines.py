@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -15,31 +15,18 @@ from coordinator.agendas.proposals import (
     consider_proposal,
     proposal_link,
 )
-from coordinator.cadence.kinds import SeriesKind
 from coordinator.extensions import db
 from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.link_requests.services import answer_link_requests
-from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import AgendaItem, OutboxMessage, Proposal, ProposalState
 from coordinator.unit import Actor
 from tests.conftest import NOW
-from tests.mail.scenario import make_world
 from tests.suggestions.helpers import CSRF, FORM_KEY, stored_text
 
 
 @pytest.fixture
-def frozen():  # type: ignore[no-untyped-def]
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(seeded, frozen):  # type: ignore[no-untyped-def]
-    made = make_world(NOW, first=date(2026, 12, 28))
-    schedule_series(SeriesInput(kind=SeriesKind.COMMITTEE, committee="labor-mobility",
-                                first_date=date(2027, 3, 3), start_time=time(10),
-                                zone="America/Mexico_City"), now=NOW, actor=Actor.cli())
-    return made
+def world(briefing_world):  # type: ignore[no-untyped-def]
+    return briefing_world
 
 
 def test_a_contact_asks_for_a_link_writes_and_follows_the_proposal(world, client) -> None:

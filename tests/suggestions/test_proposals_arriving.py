@@ -3,10 +3,7 @@ dashboard), and the proposer is told at each step, each step in the audit log.""
 
 from __future__ import annotations
 
-from datetime import date, time
-
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from coordinator.agendas.proposals import (
@@ -15,11 +12,9 @@ from coordinator.agendas.proposals import (
     consider_proposal,
     submit_proposal,
 )
-from coordinator.cadence.kinds import SeriesKind
 from coordinator.errors import Conflict
 from coordinator.extensions import db
 from coordinator.mail.dispatch import dispatch
-from coordinator.meetings.series import SeriesInput, schedule_series
 from coordinator.models import (
     AuditEntry,
     Committee,
@@ -31,24 +26,13 @@ from coordinator.models import (
 )
 from coordinator.unit import Actor
 from tests.conftest import NOW
-from tests.mail.scenario import make_world
 from tests.suggestions.helpers import plain_text
 from tests.web.people import log_in, make_account
 
 
 @pytest.fixture
-def frozen():  # type: ignore[no-untyped-def]
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(seeded, frozen):  # type: ignore[no-untyped-def]
-    made = make_world(NOW, first=date(2026, 12, 28))
-    schedule_series(SeriesInput(kind=SeriesKind.COMMITTEE, committee="labor-mobility",
-                                first_date=date(2027, 3, 3), start_time=time(10),
-                                zone="America/Mexico_City"), now=NOW, actor=Actor.cli())
-    return made
+def world(briefing_world):  # type: ignore[no-untyped-def]
+    return briefing_world
 
 
 def _committee(slug: str) -> Committee:
