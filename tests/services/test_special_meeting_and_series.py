@@ -356,7 +356,7 @@ def test_new_series_from_the_picker(seeded) -> None:
 # --- The doors for the special coordinators' meeting ----------------------------------
 
 def test_api_invites_accounts_to_the_special_meeting_and_refuses_them_elsewhere(
-        seeded, client) -> None:  # type: ignore[no-untyped-def]
+        seeded, client, frozen) -> None:  # type: ignore[no-untyped-def]
     special, national = _coordinators_series(), _national()
     secretariat = make_account(Role.SECRETARIAT, email="sec@example.org")
     gt = make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT")
@@ -379,7 +379,8 @@ def test_api_invites_accounts_to_the_special_meeting_and_refuses_them_elsewhere(
     assert [p["role"] for p in observers.json["items"]] == ["observer"]
 
 
-def test_workspace_invites_coordinators_and_the_hosts_observers(seeded, client) -> None:  # type: ignore[no-untyped-def]
+def test_workspace_invites_coordinators_and_the_hosts_observers(seeded, client,
+                                                               frozen) -> None:  # type: ignore[no-untyped-def]
     special, national = _coordinators_series(), _national()
     make_account(Role.SECRETARIAT, email="sec@example.org")
     gt = make_account(Role.SPECIAL_COORDINATOR, email="gt@example.org", country="GT",
@@ -488,8 +489,8 @@ def test_cli_sets_the_coordinator_previews_a_rule_change_and_invites_accounts(se
     assert run("series", "invite-host-observers", str(meeting.id)).exit_code == 0
 
 
-def test_a_coordinator_answers_through_the_rsvp_link_of_their_invitation(seeded,
-                                                                        client) -> None:  # type: ignore[no-untyped-def]
+def test_a_coordinator_answers_through_the_rsvp_link_of_their_invitation(
+        seeded, client, frozen) -> None:  # type: ignore[no-untyped-def]
     from coordinator.invitations.messages import rsvp_links
 
     special = _coordinators_series()

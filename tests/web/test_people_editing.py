@@ -137,7 +137,7 @@ def test_an_address_another_active_contact_has_is_refused(seeded, client) -> Non
     assert "beto@otra.example" in refused.get_data(as_text=True).lower()
 
 
-def test_a_new_address_sends_the_failed_mail_again_to_it(seeded, client) -> None:
+def test_a_new_address_sends_the_failed_mail_again_to_it(seeded, client, frozen) -> None:
     world = make_world(NOW)
     contact = next(c for c in world.organisation.contacts if c.email == "ana@cso.example")
     contact.organisation.countries = [world.series.country]
