@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import ngettext
 
 from coordinator import create_app
 from coordinator.cadence.compliance import AgendaState, ComplianceReport
@@ -17,7 +18,7 @@ from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.rest_days import Shift
 from coordinator.cadence.zones import get_zone, utc_now
-from coordinator.errors import Refusal
+from coordinator.errors import N_, InvalidInput, Refusal
 from coordinator.unit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -213,7 +214,9 @@ def history_command(entity: str, entity_id: int, page: int) -> None:
     from coordinator.tracking.history import history_of
 
     found = history_of(entity, entity_id, None, page=page, operator=True)
-    click.echo(f"{found.title}: {found.total} entries, page {found.page} of {found.pages}")
+    click.echo(ngettext("%(title)s: %(num)s entry, page %(page)s of %(pages)s",
+                        "%(title)s: %(num)s entries, page %(page)s of %(pages)s", found.total,
+                        title=found.title, page=found.page, pages=found.pages))
     for line in found.lines:
         click.echo(f"{line.at:%Y-%m-%d %H:%M}Z\t{line.actor}\t{line.sentence}")
 
@@ -266,16 +269,19 @@ def _parse_date(value: str, name: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise Refused(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD.") from exc
+        raise InvalidInput(N_("%(value)s is not a date; write it as YYYY-MM-DD."), field=name,
+                           value=repr(value)) from exc
 
 
 def _parse_time(value: str) -> time:
     try:
         parsed = time.fromisoformat(value)
     except ValueError as exc:
-        raise Refused(f"time: {value!r} is not a time of day; write it as HH:MM.") from exc
+        raise InvalidInput(N_("%(value)s is not a time of day; write it as HH:MM."),
+                           field="time", value=repr(value)) from exc
     if parsed.tzinfo is not None:
-        raise Refused("time: give the wall-clock time without an offset; use --zone.")
+        raise InvalidInput(N_("Give the wall-clock time without an offset; use --zone."),
+                           field="time")
     return parsed
 
 
@@ -320,7 +326,8 @@ def _series_input(**opts: Any):
     try:
         reminders = tuple(int(x) for x in opts["reminders"].split(",") if x.strip())
     except ValueError as exc:
-        raise Refused("reminders: give whole days separated by commas, e.g. 7,1.") from exc
+        raise InvalidInput(N_("Give whole days separated by commas, e.g. 7,1."),
+                           field="reminders") from exc
     return SeriesInput(
         kind=SeriesKind(opts["kind"]), country=opts["country"], committee=opts["committee"],
         rrule=opts["rrule"], first_date=_parse_date(opts["first_date"], "first-date"),
@@ -351,7 +358,9 @@ def series_add(dry_run: bool, **opts: Any) -> None:
             click.echo(f"{p.start:%Y-%m-%d %a %H:%M %Z}{_moved(p.shift)}")
         return
     created = schedule_series(data, now=now, actor=Actor.cli())
-    click.echo(f"Series {created.id} scheduled with {len(created.meetings)} meetings.")
+    click.echo(ngettext("Series %(id)s scheduled with %(num)s meeting.",
+                        "Series %(id)s scheduled with %(num)s meetings.",
+                        len(created.meetings), id=created.id))
 
 
 def _moved(shift: Shift | None) -> str:
@@ -464,7 +473,9 @@ def series_invite_all(series_id: int, country: str | None, committee: str | None
             click.echo(f"{organisation.id}\t{organisation.name}")
         return
     added = invite_all(series_id, whom, now=utc_now(), actor=Actor.cli(), role=role)
-    click.echo(f"{len(added)} organisations invited to series {series_id}.")
+    click.echo(ngettext("%(num)s organisation invited to series %(id)s.",
+                        "%(num)s organisations invited to series %(id)s.", len(added),
+                        id=series_id))
 
 
 @series.command("set-coordinator")
@@ -507,7 +518,9 @@ def series_invite_host_observers(meeting_id: int) -> None:
     from coordinator.invitations.participants import invite_host_observers
 
     added = invite_host_observers(meeting_id, now=utc_now(), actor=Actor.cli())
-    click.echo(f"Meeting {meeting_id}: {len(added)} organisations invited as observers.")
+    click.echo(ngettext("Meeting %(id)s: %(num)s organisation invited as observer.",
+                        "Meeting %(id)s: %(num)s organisations invited as observers.",
+                        len(added), id=meeting_id))
 
 
 @main.group()
@@ -646,7 +659,10 @@ def item_options(command: Callable[..., None]) -> Callable[..., None]:
                                             "other"])),
             click.option("--presenter"),
             click.option("--duration", type=int, default=15, show_default=True),
-            click.option("--language", type=click.Choice(["en", "es", "pt", "fr", "ht"])),
+            click.option("--language", type=click.Choice(["en", "es", "pt", "fr", "ht", "nl"]),
+                         help="The language the item is presented in."),
+            click.option("--written-in", type=click.Choice(["en", "es", "pt", "fr", "ht", "nl"]),
+                         help="The language the title is written in."),
             with_appcontext, refuses_bad_input)):
         command = option(command)
     return command
@@ -656,12 +672,13 @@ def item_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.argument("meeting_id", type=int)
 @item_options
 def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, duration: int,
-               language: str | None) -> None:
+               language: str | None, written_in: str | None) -> None:
     """Add an item to the draft agenda."""
     from coordinator.agendas.services import add_item
 
     item = add_item(meeting_id, now=utc_now(), actor=Actor.cli(), kind=kind, title=title,
-                    presenter=presenter, duration=duration, language=language)
+                    presenter=presenter, duration=duration, language=language,
+                    written_in=written_in)
     click.echo(f"Item {item.id} added at position {item.position}.")
 
 
@@ -670,13 +687,13 @@ def agenda_add(meeting_id: int, title: str, kind: str, presenter: str | None, du
 @click.argument("item_id", type=int)
 @item_options
 def agenda_edit(meeting_id: int, item_id: int, title: str, kind: str, presenter: str | None,
-                duration: int, language: str | None) -> None:
+                duration: int, language: str | None, written_in: str | None) -> None:
     """Replace an item of the draft agenda (every field, as the workspace form does)."""
     from coordinator.agendas.services import find_item, update_item
 
     item = update_item(find_item(meeting_id, item_id).id, now=utc_now(), actor=Actor.cli(),
                        kind=kind, title=title, presenter=presenter, duration=duration,
-                       language=language)
+                       language=language, written_in=written_in)
     click.echo(f"Item {item.id} saved.")
 
 
@@ -690,6 +707,47 @@ def agenda_publish(meeting_id: int) -> None:
 
     meeting = publish_agenda(meeting_id, now=utc_now(), actor=Actor.cli())
     click.echo(f"Agenda version {meeting.agenda_version} published.")
+
+
+@main.group()
+def translations() -> None:
+    """A meeting's texts in its participants' languages."""
+
+
+@translations.command("list")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def translations_list(meeting_id: int) -> None:
+    """Each text of the meeting and its state in each participant language."""
+    from coordinator.content.services import translation_status
+    from coordinator.meetings.reads import find_meeting
+
+    status = translation_status(find_meeting(meeting_id))
+    click.echo("subject\tid\tfield\twritten_in\t" + "\t".join(status.languages))
+    for t in status.texts:
+        click.echo("\t".join([t.subject, str(t.subject_id), t.field, t.written_in or "",
+                              *(t.states[code] for code in status.languages)]))
+
+
+@translations.command("set")
+@click.argument("meeting_id", type=int)
+@click.argument("subject", type=click.Choice(["agenda_item", "series", "meeting",
+                                              "suggestion"]))
+@click.argument("subject_id", type=int)
+@click.argument("field")
+@click.argument("language", type=click.Choice(["en", "es", "pt", "fr", "ht", "nl"]))
+@click.argument("text", default="")
+@with_appcontext
+@refuses_bad_input
+def translations_set(meeting_id: int, subject: str, subject_id: int, field: str,
+                     language: str, text: str) -> None:
+    """Save one translation (an empty TEXT removes it)."""
+    from coordinator.content.services import translate
+
+    translate(subject, subject_id, field, language, text, now=utc_now(), actor=Actor.cli(),
+              within=meeting_id)
+    click.echo("Translation saved." if text.strip() else "Translation removed.")
 
 
 @main.group()

@@ -21,7 +21,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BASE_URL": f"http://127.0.0.1:{port}",
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ["en", "es", "pt", "fr", "ht"],
+        "LANGUAGES": ["en", "es", "pt", "fr", "ht", "nl"],
         # Meetings are materialised this many months ahead of today.
         "HORIZON_MONTHS": 18,
         # Invitations go out this many days before a meeting (at once when scheduled later).
@@ -36,6 +36,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SCHEDULER_MATERIALISE_SECONDS": 86400,
         "SCHEDULER_DIGEST_SECONDS": 3600,
         "SCHEDULER_PRUNE_SECONDS": 86400,
+        # Owners of action items are reminded these many days before the due date, and
+        # once when it has passed; the job looks for what is owed this often.
+        "SCHEDULER_ACTION_ITEMS_SECONDS": 3600,
+        "ACTION_ITEM_REMINDER_DAYS": [7, 1],
         # Watched external calendars (clash warnings) are fetched this often.
         "SCHEDULER_CALENDARS_SECONDS": 21600,
         # Calendars just added, or whose owner asked for a fresh copy, are fetched this often

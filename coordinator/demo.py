@@ -149,8 +149,8 @@ NATIONAL = (
     ("BR", 60, time(14, 0), "Itamaraty, Brasília"),
     ("HT", 38, time(10, 0), "Ministère des Affaires étrangères, Port-au-Prince"),
     ("CL", 75, time(10, 0), "Cancillería, Santiago"),
-    ("US", 21, time(10, 0), "Online"),
-    ("CA", 52, time(11, 0), "Online"),
+    ("US", 21, time(10, 0), None),  # online: no place, a link ("Online" in each language)
+    ("CA", 52, time(11, 0), None),
 )
 COMMITTEES = (
     ("labor-mobility", 35, time(10, 0), "America/Mexico_City"),
@@ -218,14 +218,14 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         series_made.append((schedule_series(SeriesInput(
             kind=SeriesKind.NATIONAL, country=iso, first_date=first, start_time=at,
             zone=countries[iso].capital_zone, duration_minutes=120, location=venue,
-            online_url="https://meet.example.org/" + iso.lower() if venue == "Online" else None,
+            online_url=None if venue else "https://meet.example.org/" + iso.lower(),
             coordinator_id=accounts[iso].id,
         ), now=now, actor=actor, since=_history_from(first)), iso))
     for slug, days_ahead, at, zone in COMMITTEES:
         first = _day_up_to_28(today + timedelta(days=days_ahead) - timedelta(days=182))
         series_made.append((schedule_series(SeriesInput(
             kind=SeriesKind.COMMITTEE, committee=slug, first_date=first, start_time=at,
-            zone=zone, duration_minutes=120, location="Online",
+            zone=zone, duration_minutes=120, location=None,
             online_url=f"https://meet.example.org/{slug}", coordinator_id=accounts[slug].id,
         ), now=now, actor=actor, since=_history_from(first)), slug))
     regional = schedule_series(SeriesInput(
@@ -239,7 +239,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
     coordinators = schedule_series(SeriesInput(
         kind=SeriesKind.COORDINATORS, first_date=_weekday(today + timedelta(days=70)),
         start_time=time(11, 0), zone="America/Panama", duration_minutes=180,
-        location="Online", online_url="https://meet.example.org/coordinators",
+        location=None, online_url="https://meet.example.org/coordinators",
         holiday_country="", coordinator_id=accounts["secretariat"].id,
     ), now=now, actor=actor)
     extraordinary = schedule_series(SeriesInput(
@@ -247,7 +247,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         kind=SeriesKind.EXTRAORDINARY, first_date=_weekday(today + timedelta(days=10)),
         start_time=time(10, 0), zone="America/Port-au-Prince", duration_minutes=90,
         title="Pillar IV – emergency response to displacement after the storms",
-        location="Online", online_url="https://meet.example.org/pillar-iv",
+        location=None, online_url="https://meet.example.org/pillar-iv",
         offsets=DeadlineOffsets(9, 5, 3, (1,)),
         short_notice_justification="Emergency response: displacement after the storms.",
         coordinator_id=accounts["secretariat"].id,

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["es", "pt", "fr", "ht"]
+LANGUAGES = ["es", "pt", "fr", "ht", "nl"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -21,7 +21,8 @@ def source_ids(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "lazy_gettext", "-k", "_l", "-k", "N_", "--no-location", "-o", str(out), "."],
+         "-k", "lazy_gettext", "-k", "_l", "-k", "N_", "-k", "Np_:1,2", "--no-location",
+         "-o", str(out), "."],
         cwd=ROOT, check=True, capture_output=True)
     with out.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}

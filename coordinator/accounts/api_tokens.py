@@ -9,9 +9,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import select, update
 
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -34,15 +34,16 @@ def create_token(account_id: int, name: str, *, now: datetime, actor: Actor) -> 
     ensure_aware(now, "now")
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidInput(gettext("Name the token (at most 100 characters), e.g. the tool "
-                                   "that will use it."), field="name")
+        raise InvalidInput(N_("Name the token (at most 100 characters), e.g. the tool "
+                              "that will use it."), field="name")
     token = PREFIX + secrets.token_urlsafe(32)
     with unit_of_work(actor, now) as unit:
         live = unit.session.scalar(select(db.func.count(ApiToken.id)).where(
             ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))) or 0
         if live >= MAX_TOKENS:
-            raise Conflict(gettext("You have %(n)s live tokens; revoke one first.", n=live),
-                           field="name")
+            raise Conflict(Np_("You have %(num)s live token; revoke it first.",
+                               "You have %(num)s live tokens; revoke one first."),
+                           field="name", num=live)
         row = ApiToken(account_id=account_id, name=name, token_hash=_digest(token),
                        prefix=token[:12], created_at=now)
         unit.session.add(row)

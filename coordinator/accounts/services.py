@@ -7,10 +7,10 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from coordinator.accounts.messages import password_link_message
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -60,13 +60,14 @@ def password_link(account: Account, *, setup: bool) -> str:
 
 def check_password_strength(password: str, email: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(gettext("Use at least %(n)s characters.", n=MIN_PASSWORD),
-                           field="password")
+        raise InvalidInput(Np_("Use at least %(num)s character.",
+                               "Use at least %(num)s characters."),
+                           field="password", num=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput(gettext("Use at most %(n)s characters.", n=MAX_PASSWORD),
-                           field="password")
+        raise InvalidInput(Np_("Use at most %(num)s character.", "Use at most %(num)s characters."),
+                           field="password", num=MAX_PASSWORD)
     if password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
-        raise InvalidInput(gettext("Do not use your address as your password."),
+        raise InvalidInput(N_("Do not use your address as your password."),
                            field="password")
 
 
@@ -88,7 +89,8 @@ def update_own_account(account: Account, *, name: str, language: str, zone: str,
     name = " ".join((name or "").split())
     if not name or len(name) > 200 or any(unicodedata.category(c).startswith("C")
                                           for c in name):
-        raise InvalidInput(N_("Give a name of at most %(n)s characters."), field="name", n=200)
+        raise InvalidInput(Np_("Give a name of at most %(num)s character.",
+                               "Give a name of at most %(num)s characters."), field="name", num=200)
     if language not in LANGUAGE_NAMES:
         raise InvalidInput(N_("Choose a language from the list."), field="language")
     try:
@@ -210,32 +212,33 @@ def create_account(*, email: str, name: str, role: Role | str, now: datetime, ac
     try:
         role = Role(role)
     except ValueError as exc:
-        raise InvalidInput(gettext("Choose a role."), field="role") from exc
+        raise InvalidInput(N_("Choose a role."), field="role") from exc
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise InvalidInput(gettext("Give a name of at most 200 characters."), field="name")
+        raise InvalidInput(Np_("Give a name of at most %(num)s character.",
+                               "Give a name of at most %(num)s characters."), field="name", num=200)
     address = checked_email(email)
     get_zone(zone)
     if phone is not None and len(phone) > 40:
-        raise InvalidInput(gettext("The phone number is too long."), field="phone")
+        raise InvalidInput(N_("The phone number is too long."), field="phone")
     with unit_of_work(actor, now) as unit:
         session = unit.session
         if session.scalar(select(Account.id).where(func.lower(Account.email)
                                                    == address.lower())) is not None:
-            raise Conflict(gettext("An account with this address already exists."),
+            raise Conflict(N_("An account with this address already exists."),
                            field="email")
         the_country = the_committee = None
         if role == Role.SPECIAL_COORDINATOR:
             the_country = session.scalar(select(Country).where(Country.iso
                                                                == (country or "").upper()))
             if the_country is None:
-                raise InvalidInput(gettext("A special coordinator needs a country."),
+                raise InvalidInput(N_("A special coordinator needs a country."),
                                    field="country")
         if role == Role.COMMITTEE_COORDINATOR:
             the_committee = session.scalar(select(Committee).where(Committee.slug
                                                                    == (committee or "")))
             if the_committee is None:
-                raise InvalidInput(gettext("A committee coordinator needs a committee."),
+                raise InvalidInput(N_("A committee coordinator needs a committee."),
                                    field="committee")
         account = Account(email=address, name=name, role=role, country=the_country,
                           committee=the_committee, language=supported_language(language),
@@ -254,7 +257,7 @@ def set_active(account_id: int, active: bool, *, now: datetime, actor: Actor) ->
         if account is None:
             raise NotFound(N_("No account %(id)s."), id=account_id)
         if account.id == actor.account_id and not active:
-            raise Conflict(gettext("You cannot close your own account."), field="active")
+            raise Conflict(N_("You cannot close your own account."), field="active")
         account.active = active
         # Closing or reopening starts clean: no old session comes back, and the account's
         # API tokens are revoked (a reopened account makes new ones).

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +21,7 @@ from coordinator.agendas.messages import (
     proposal_received_message,
     proposal_status_message,
 )
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
@@ -94,15 +94,17 @@ def submit_proposal(contact: Contact, committee: Committee, *, form_key: str, ti
     agrees that their organisation's name is published with it."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title or len(title) > MAX_TITLE:
-        raise InvalidInput(gettext("Give a title of up to %(n)s characters.", n=MAX_TITLE),
-                           field="title")
+        raise InvalidInput(Np_("Give a title of up to %(num)s character.",
+                               "Give a title of up to %(num)s characters."),
+                           field="title", num=MAX_TITLE)
     if not body or len(body) > MAX_BODY:
-        raise InvalidInput(gettext("Write your proposal in up to %(n)s characters.",
-                                   n=MAX_BODY), field="body")
+        raise InvalidInput(Np_("Write your proposal in up to %(num)s character.",
+                               "Write your proposal in up to %(num)s characters."),
+                           field="body", num=MAX_BODY)
     if language not in LANGUAGE_NAMES:
-        raise InvalidInput(gettext("Choose a language from the list."), field="language")
+        raise InvalidInput(N_("Choose a language from the list."), field="language")
     if not form_key or len(form_key) > 64:
-        raise InvalidInput(gettext("The form has expired; reload the page."), field="form")
+        raise InvalidInput(N_("The form has expired; reload the page."), field="form")
     with unit_of_work(Actor(contact.email), now) as unit:
         earlier = unit.session.scalars(select(Proposal).where(
             Proposal.contact_id == contact.id, Proposal.form_key == form_key)).first()
@@ -164,8 +166,9 @@ def consider_proposal(proposal_id: int, *, now: datetime, actor: Actor) -> Propo
 
 def answer_proposal(proposal_id: int, answer: str, *, now: datetime, actor: Actor) -> Proposal:
     if not (answer or "").strip() or len(answer) > MAX_ANSWER:
-        raise InvalidInput(gettext("Write an answer of up to %(n)s characters.", n=MAX_ANSWER),
-                           field="answer")
+        raise InvalidInput(Np_("Write an answer of up to %(num)s character.",
+                               "Write an answer of up to %(num)s characters."),
+                           field="answer", num=MAX_ANSWER)
     with unit_of_work(actor, now) as unit:
         proposal = _proposal(unit, proposal_id)
         proposal.state, proposal.answer = ProposalState.ANSWERED, answer.strip()
@@ -198,22 +201,23 @@ def add_proposal_to_agenda(proposal_id: int, *, now: datetime, actor: Actor,
     with unit_of_work(actor, now) as unit:
         proposal = _proposal(unit, proposal_id)
         if proposal.state == ProposalState.ON_AGENDA:
-            raise Conflict(gettext("This proposal is already on an agenda."))
+            raise Conflict(N_("This proposal is already on an agenda."))
         if meeting_id is None:
             meeting = next_briefing(unit, proposal.committee_id, now)
             if meeting is None:
-                raise Conflict(gettext("The committee has no briefing scheduled."))
+                raise Conflict(N_("The committee has no briefing scheduled."))
         else:
             meeting = unit.session.scalars(_briefings(proposal.committee_id, now).where(
                 Meeting.id == meeting_id)).first()
             if meeting is None:
-                raise InvalidInput(gettext("Choose one of the committee's briefings ahead."),
+                raise InvalidInput(N_("Choose one of the committee's briefings ahead."),
                                    field="meeting")
         agenda.add_item_in(unit, meeting, kind=ItemKind.CSO_PROPOSAL.value,
                            title=proposal.title,
                            presenter=agenda.proposer_presenter(proposal.contact,
                                                                consent=proposal.show_name),
-                           language=proposal.language, proposal_id=proposal.id)
+                           language=proposal.language, proposal_id=proposal.id,
+                           written_in=proposal.language)
         proposal.state, proposal.meeting, proposal.updated_at = (ProposalState.ON_AGENDA,
                                                                   meeting, now)
         _tell(unit, proposal)

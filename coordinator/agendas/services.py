@@ -8,7 +8,9 @@ from typing import Any
 from blinker import Namespace
 from sqlalchemy import func, select
 
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
+from coordinator.content import services as content
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import DbSession, db
 from coordinator.i18n import LANGUAGE_NAMES
@@ -53,21 +55,24 @@ def _meeting(unit: Unit, meeting_id: int) -> Meeting:
 def _check_item(title: str, presenter: str | None, duration: int, language: str | None,
                 kind: str) -> ItemKind:
     if not title or not title.strip():
-        raise InvalidInput("Give the item a title.", field="title")
+        raise InvalidInput(N_("Give the item a title."), field="title")
     if len(title) > MAX_TITLE:
-        raise InvalidInput(f"The title is longer than {MAX_TITLE} characters.", field="title")
+        raise InvalidInput(Np_("The title is longer than %(num)s character.",
+                               "The title is longer than %(num)s characters."),
+                           field="title", num=MAX_TITLE)
     if presenter is not None and len(presenter) > MAX_PRESENTER:
-        raise InvalidInput(f"The presenter is longer than {MAX_PRESENTER} characters.",
-                           field="presenter")
+        raise InvalidInput(Np_("The presenter is longer than %(num)s character.",
+                               "The presenter is longer than %(num)s characters."),
+                           field="presenter", num=MAX_PRESENTER)
     if not isinstance(duration, int) or not 1 <= duration <= 480:
-        raise InvalidInput("The duration is a number of minutes from 1 to 480.",
-                           field="duration")
+        raise InvalidInput(N_("The duration is a number of minutes from %(low)s to %(high)s."),
+                           field="duration", low=1, high=480)
     if language is not None and language not in LANGUAGE_NAMES:
-        raise InvalidInput("Choose a language from the list.", field="language")
+        raise InvalidInput(N_("Choose a language from the list."), field="language")
     try:
         return ItemKind(kind)
     except ValueError as exc:
-        raise InvalidInput("Unknown kind of item.", field="kind") from exc
+        raise InvalidInput(N_("Unknown kind of item."), field="kind") from exc
 
 
 def proposer_presenter(contact: Contact, *, consent: bool) -> str | None:
@@ -80,15 +85,19 @@ def proposer_presenter(contact: Contact, *, consent: bool) -> str | None:
 
 def add_item_in(unit: Unit, meeting: Meeting, *, kind: str, title: str,
                 presenter: str | None = None, duration: int = 15, language: str | None = None,
-                suggestion_id: int | None = None, proposal_id: int | None = None) -> AgendaItem:
-    """Append an item inside the caller's transaction (moderation adds them too)."""
+                suggestion_id: int | None = None, proposal_id: int | None = None,
+                written_in: str | None = None) -> AgendaItem:
+    """Append an item inside the caller's transaction (moderation adds them too).
+    `written_in`: the title's language (default: the writer's, else the spoken one)."""
     item_kind = _check_item(title, presenter, duration, language, kind)
+    written_in = content.author_language(unit, written_in) or language
     unit.lock_meeting(meeting.id)  # two items added at once get distinct positions
     last = unit.session.scalar(select(func.max(AgendaItem.position)).where(
         AgendaItem.meeting_id == meeting.id)) or 0
     item = AgendaItem(meeting=meeting, position=last + 1, kind=item_kind, title=title.strip(),
                       presenter=(presenter or "").strip() or None, duration_minutes=duration,
                       language=language, suggestion_id=suggestion_id, proposal_id=proposal_id,
+                      written_in=written_in,
                       created_at=unit.now, updated_at=unit.now)
     unit.session.add(item)
     unit.session.flush()
@@ -109,12 +118,14 @@ def add_item(meeting_id: int, *, now: datetime, actor: Actor, **fields: Any) -> 
 
 def update_item(item_id: int, *, now: datetime, actor: Actor, title: str,
                 presenter: str | None, duration: int, language: str | None,
-                kind: str) -> AgendaItem:
+                kind: str, written_in: str | None = None) -> AgendaItem:
     with unit_of_work(actor, now) as unit:
         item = unit.session.get(AgendaItem, item_id)
         if item is None:
             raise NotFound(N_("No agenda item %(id)s."), id=item_id)
         item.kind = _check_item(title, presenter, duration, language, kind)
+        if written_in or title.strip() != item.title:  # a new title is in the writer's language
+            item.written_in = content.author_language(unit, written_in) or item.written_in
         item.title, item.presenter = title.strip(), (presenter or "").strip() or None
         item.duration_minutes, item.language, item.updated_at = duration, language, now
         _edited(_meeting(unit, item.meeting_id))
@@ -192,9 +203,9 @@ def publish_agenda(meeting_id: int, *, now: datetime, actor: Actor) -> Meeting:
         meeting = _meeting(unit, meeting_id)
         items = _items(unit, meeting)
         if not items:
-            raise Conflict("The agenda has no items yet.", field="agenda")
+            raise Conflict(N_("The agenda has no items yet."), field="agenda")
         if meeting.agenda_version > 0 and not meeting.agenda_dirty:
-            raise Conflict("Nothing changed since the last publication.", field="agenda")
+            raise Conflict(N_("Nothing changed since the last publication."), field="agenda")
         snapshot = [{**item.snapshot(), "position": item.position} for item in items]
         previous = meeting.published_agenda or []
         meeting.agenda_version += 1

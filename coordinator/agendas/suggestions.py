@@ -10,7 +10,6 @@ import secrets
 from datetime import datetime
 from typing import Literal
 
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from coordinator.addresses import web_address
@@ -22,7 +21,9 @@ from coordinator.agendas.messages import (
     topic_left_agenda_message,
 )
 from coordinator.agendas.proposals import proposal_link
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
+from coordinator.content import services as content
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
 from coordinator.i18n import LANGUAGE_NAMES
@@ -83,28 +84,30 @@ def status_link(suggestion: Suggestion) -> str:
 def _taking_topics(invitation: Invitation, now: datetime) -> None:
     """The rule behind the link's door, for callers that hold an invitation directly."""
     if invitation_cancelled(invitation, now) or not window_open(invitation.meeting, now):
-        raise Conflict(gettext("Suggestions for this meeting are closed."))
+        raise Conflict(N_("Suggestions for this meeting are closed."))
 
 
 def _check(title: str, description: str, link: str | None, language: str,
            minutes: int) -> tuple[str, str, str | None]:
     title, description = (title or "").strip(), (description or "").strip()
     if not title:
-        raise InvalidInput(gettext("Give your topic a title."), field="title")
+        raise InvalidInput(N_("Give your topic a title."), field="title")
     if len(title) > MAX_TITLE:
-        raise InvalidInput(gettext("The title is longer than %(n)s characters.", n=MAX_TITLE),
-                           field="title")
+        raise InvalidInput(Np_("The title is longer than %(num)s character.",
+                               "The title is longer than %(num)s characters."),
+                           field="title", num=MAX_TITLE)
     if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(gettext("The description is longer than %(n)s characters.",
-                                   n=MAX_DESCRIPTION), field="description")
+        raise InvalidInput(Np_("The description is longer than %(num)s character.",
+                               "The description is longer than %(num)s characters."),
+                           field="description", num=MAX_DESCRIPTION)
     link = (link or "").strip() or None
     if link is not None and (len(link) > MAX_LINK or web_address(link) is None):
-        raise InvalidInput(gettext("The link must be a web address starting with https://."),
+        raise InvalidInput(N_("The link must be a web address starting with https://."),
                            field="link")
     if language not in LANGUAGE_NAMES:
-        raise InvalidInput(gettext("Choose a language from the list."), field="language")
+        raise InvalidInput(N_("Choose a language from the list."), field="language")
     if not isinstance(minutes, int) or not 1 <= minutes <= 120:
-        raise InvalidInput(gettext("The time needed is a number of minutes from 1 to 120."),
+        raise InvalidInput(N_("The time needed is a number of minutes from 1 to 120."),
                            field="minutes")
     return title, description, link
 
@@ -115,7 +118,7 @@ def submit_suggestion(invitation: Invitation, *, form_key: str, title: str, desc
     """Store a topic once per form (a resubmitted form returns the first one) and confirm it."""
     ensure_aware(now, "now")
     if not form_key or len(form_key) > 64:
-        raise InvalidInput(gettext("The form has expired; reload the page."), field="form")
+        raise InvalidInput(N_("The form has expired; reload the page."), field="form")
     with unit_of_work(Actor("suggestion-link"), now) as unit:
         _taking_topics(invitation, now)
         earlier = unit.session.scalars(select(Suggestion).where(
@@ -129,9 +132,11 @@ def submit_suggestion(invitation: Invitation, *, form_key: str, title: str, desc
             Suggestion.meeting_id == invitation.meeting_id,
             Suggestion.state != SuggestionState.WITHDRAWN)) or 0
         if standing >= MAX_TOPICS:
-            raise Conflict(gettext("You have suggested %(n)s topics for this meeting, the most "
-                                   "one person can. Withdraw one to suggest another.",
-                                   n=MAX_TOPICS), field="title")
+            raise Conflict(Np_("You have suggested %(num)s topic for this meeting, the most "
+                               "one person can. Withdraw it to suggest another.",
+                               "You have suggested %(num)s topics for this meeting, the most "
+                               "one person can. Withdraw one to suggest another."),
+                           field="title", num=MAX_TOPICS)
         suggestion = Suggestion(
             meeting=invitation.meeting, contact=invitation.contact, form_key=form_key,
             title=title, description=description, link=link, language=language,
@@ -150,7 +155,7 @@ def _own(unit: Unit, invitation: Invitation, suggestion_id: int) -> Suggestion:
             or suggestion.meeting_id != invitation.meeting_id):
         raise NotFound(N_("No such suggestion."))
     if suggestion.state != SuggestionState.SUBMITTED:
-        raise Conflict(gettext("This suggestion was withdrawn or already decided."))
+        raise Conflict(N_("This suggestion was withdrawn or already decided."))
     return suggestion
 
 
@@ -220,17 +225,19 @@ def _pending(unit: Unit, suggestion_id: int) -> Suggestion:
     if suggestion is None:
         raise NotFound(N_("No suggestion %(id)s."), id=suggestion_id)
     if suggestion.state != SuggestionState.SUBMITTED:
-        raise Conflict(gettext("Suggestion %(id)s is %(state)s, not pending.",
-                               id=suggestion_id, state=suggestion.state.value))
+        raise Conflict(N_("Suggestion %(id)s is %(state)s, not pending."),
+                       id=suggestion_id, state=suggestion.state.value)
     return suggestion
 
 
 def _decide(unit: Unit, suggestion: Suggestion, state: SuggestionState,
             reason: str | None) -> None:
     if reason is not None and len(reason) > MAX_REASON:
-        raise InvalidInput(gettext("The reason is longer than %(n)s characters.",
-                                   n=MAX_REASON), field="reason")
+        raise InvalidInput(Np_("The reason is longer than %(num)s character.",
+                               "The reason is longer than %(num)s characters."),
+                           field="reason", num=MAX_REASON)
     suggestion.state, suggestion.reason = state, (reason or "").strip() or None
+    suggestion.reason_language = content.author_language(unit) if suggestion.reason else None
     suggestion.decided_at = suggestion.updated_at = unit.now
     if not suggestion.meeting.hold_outcomes:
         suggestion.released_at = unit.now
@@ -250,7 +257,8 @@ def accept_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
                            presenter=agenda.proposer_presenter(suggestion.contact,
                                                                consent=suggestion.show_name),
                            duration=duration or suggestion.minutes_needed,
-                           language=suggestion.language, suggestion_id=suggestion.id)
+                           language=suggestion.language, suggestion_id=suggestion.id,
+                           written_in=suggestion.language)
         _decide(unit, suggestion, SuggestionState.ACCEPTED, reason)
     return suggestion
 
@@ -262,7 +270,7 @@ def merge_suggestion(suggestion_id: int, into_id: int, *, now: datetime, actor: 
         target = unit.session.get(Suggestion, into_id)
         if target is None or target.meeting_id != suggestion.meeting_id or target.id == \
                 suggestion.id:
-            raise InvalidInput(gettext("Merge into another suggestion for the same meeting."),
+            raise InvalidInput(N_("Merge into another suggestion for the same meeting."),
                                field="into")
         suggestion.merged_into_id = target.id
         _decide(unit, suggestion, SuggestionState.MERGED, reason)
@@ -280,7 +288,7 @@ def defer_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
                                   Meeting.status == MeetingStatus.SCHEDULED)
             .order_by(Meeting.start_at)).first()
         if following is None:
-            raise Conflict(gettext("The series has no later meeting to defer to."))
+            raise Conflict(N_("The series has no later meeting to defer to."))
         suggestion.deferred_to = following
         unit.session.add(Suggestion(
             meeting=following, contact=suggestion.contact,
@@ -295,8 +303,8 @@ def defer_suggestion(suggestion_id: int, *, now: datetime, actor: Actor,
 def decline_suggestion(suggestion_id: int, *, reason: str, now: datetime,
                        actor: Actor) -> Suggestion:
     if not (reason or "").strip():
-        raise InvalidInput(gettext("Say why the topic is declined: the reason is sent and "
-                                   "published."),
+        raise InvalidInput(N_("Say why the topic is declined: the reason is sent and "
+                              "published."),
                            field="reason")
     with unit_of_work(actor, now) as unit:
         suggestion = _pending(unit, suggestion_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from coordinator.api.problems import Problem, field_problem, problem_response
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
         reference,
         series,
         status,
+        translations,
     )
     from coordinator.extensions import csrf, limiter
 
@@ -88,5 +90,5 @@ def api_error(exc: Exception) -> Response | None:
         valid_methods = getattr(exc, "valid_methods", None)  # MethodNotAllowed's
         allow = {"Allow": ", ".join(valid_methods)} if valid_methods else None
         return problem_response(Problem(exc.code, detail=detail), headers=allow)
-    return problem_response(Problem(500, detail="Something failed on our side; nothing was "
-                                                "written. It is logged."))
+    return problem_response(Problem(500, detail=gettext("Something failed on our side; nothing "
+                                                        "was written. It is logged.")))

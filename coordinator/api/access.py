@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext
 
 from coordinator.accounts.api_tokens import account_for_token
 from coordinator.api.problems import Problem
@@ -23,10 +24,10 @@ def caller() -> Account | None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer":
-            raise Problem(401, detail="Use 'Authorization: Bearer <token>'.")
+            raise Problem(401, detail=gettext("Use 'Authorization: Bearer <token>'."))
         account = account_for_token(token.strip(), now=utc_now())
         if account is None:
-            raise Problem(401, detail="Unknown or revoked token.")
+            raise Problem(401, detail=gettext("Unknown or revoked token."))
     g.api_account = account
     return account
 
@@ -34,7 +35,8 @@ def caller() -> Account | None:
 def required() -> Account:
     account = caller()
     if account is None:
-        raise Problem(401, detail="This needs a personal API token (workspace → API tokens).")
+        raise Problem(401, detail=gettext(
+            "This needs a personal API token (workspace → API tokens)."))
     return account
 
 
@@ -45,4 +47,4 @@ def api_actor(account: Account) -> Actor:
 
 def allowed(permitted: bool) -> None:
     if not permitted:
-        raise Problem(403, detail="Outside your account's scope.")
+        raise Problem(403, detail=gettext("Outside your account's scope."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from pydantic import AwareDatetime, BaseModel, Field
 
 from coordinator.api import bp, registry
@@ -47,7 +48,7 @@ def _history(entity: str, entity_id: int, query: HistoryQuery):
     try:
         found = history_of(entity, entity_id, account, page=query.page)
     except OutsideScope as exc:
-        raise Problem(403, detail="Outside your account's scope.") from exc
+        raise Problem(403, detail=gettext("Outside your account's scope.")) from exc
     return json_response(HistoryOut(
         entity=found.entity, entity_id=found.entity_id, title=found.title, zone=found.zone,
         items=[HistoryLineOut(id=line.id, at=line.at, when=line.when, actor=line.actor,

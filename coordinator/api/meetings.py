@@ -101,7 +101,7 @@ def agenda_add(meeting_id: int, body: s.AgendaItemIn):
     account, found = _managed(meeting_id)
     agenda.add_item(found.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
                     title=body.title, presenter=body.presenter, duration=body.duration,
-                    language=body.language)
+                    language=body.language, written_in=body.written_in)
     return json_response(_agenda(found.id), 201)
 
 
@@ -126,7 +126,7 @@ def agenda_replace(meeting_id: int, item_id: int, body: s.AgendaItemIn):
     account, found, item = _item(meeting_id, item_id)
     agenda.update_item(item.id, now=utc_now(), actor=api_actor(account), kind=body.kind,
                        title=body.title, presenter=body.presenter, duration=body.duration,
-                       language=body.language)
+                       language=body.language, written_in=body.written_in)
     return json_response(_agenda(found.id))
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from flask_babel import get_locale
+
 from coordinator.api import schemas as s
 from coordinator.calendar.from_meeting import meeting_url
+from coordinator.content import services as content
 from coordinator.meetings.reads import meeting_count
 from coordinator.models import Meeting, Organisation, Series
 from coordinator.present import series_title
+
+
+def _reader() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def deadlines_out(deadlines) -> s.DeadlinesOut:
@@ -40,7 +48,7 @@ def meeting_out(meeting: Meeting) -> s.MeetingOut:
         agenda_published_at=meeting.agenda_published_at,
         agenda=[s.AgendaEntryOut(**item) for item in
                 ({k: v for k, v in i.items() if k != "position"}
-                 for i in meeting.published_agenda or [])],
+                 for i in content.agenda_for(meeting, _reader()))],
         url=meeting_url(meeting))
 
 

@@ -7,13 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from coordinator.cadence.errors import N_, InvalidInput
 from coordinator.cadence.kinds import SeriesKind
 
 
 def _printable(value: str) -> str:
     # Control characters (NUL above all: PostgreSQL refuses it) never belong in these fields.
     if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise ValueError("control characters are not allowed")
+        # A refusal (a ValueError) so that the problem document says it in the reader's
+        # language (coordinator.api.problems.validation_problem).
+        raise InvalidInput(N_("Control characters are not allowed."))
     return value
 
 
@@ -25,7 +28,7 @@ def text(max_length: int, min_length: int = 0):
 def _in_range(value: date) -> date:
     # Dates the service can reason about (and that every time zone can represent).
     if not 2000 <= value.year <= 2100:
-        raise ValueError("use a year from 2000 to 2100")
+        raise InvalidInput(N_("Use a year from %(first)s to %(last)s."), first=2000, last=2100)
     return value
 
 
@@ -239,6 +242,8 @@ class AgendaEntryOut(BaseModel):
     duration: int | None = None
     presenter: str | None = None
     language: str | None = None
+    written_in: str | None = Field(None, description="The language `title` is in.")
+    translated: bool = Field(False, description="`title` is a translation of the original.")
 
 
 class MeetingOut(BaseModel):
@@ -370,7 +375,35 @@ class AgendaItemIn(Input):
     kind: Literal["progress", "cso-proposal", "discussion", "other"] = "discussion"
     presenter: text(200) | None = None  # type: ignore[valid-type]
     duration: int = Field(15, ge=1, le=480)
-    language: Literal["en", "es", "pt", "fr", "ht"] | None = None
+    language: Literal["en", "es", "pt", "fr", "ht", "nl"] | None = None
+    written_in: Literal["en", "es", "pt", "fr", "ht", "nl"] | None = Field(
+        None, description="The language the title is written in (default: the caller's).")
+
+
+class TranslationsIn(Input):
+    subject: Literal["agenda_item", "series", "meeting", "suggestion"]
+    subject_id: Id
+    field: Literal["title", "description", "short_notice_justification", "cancel_reason",
+                   "reason"]
+    texts: dict[Literal["en", "es", "pt", "fr", "ht", "nl"], text(5000) | None] = Field(  # type: ignore[valid-type]
+        description="Language → translation; null or empty removes that translation.")
+
+
+class TextStatusOut(BaseModel):
+    subject: str
+    subject_id: int
+    field: str
+    original: str
+    written_in: str | None
+    states: dict[str, Literal["original", "translated", "outdated", "missing"]]
+    texts: dict[str, str]
+
+
+class TranslationsOut(BaseModel):
+    meeting_id: int
+    languages: list[str]
+    missing: int
+    texts: list[TextStatusOut]
 
 
 class PositionIn(Input):

@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, request
+from flask_babel import gettext
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
@@ -71,7 +72,8 @@ class Registry:
             def handle(**ids: int) -> Any:
                 for name, value in ids.items():
                     if not 0 < value < 2**31:
-                        return problem_response(Problem(404, detail=f"No such {name}."))
+                        return problem_response(Problem(404, detail=gettext(
+                            "No such %(name)s.", name=name)))
                 kwargs: dict[str, Any] = dict(ids)
                 if token:
                     # Who asks comes first: a stranger learns nothing of the fields (a 401
@@ -110,13 +112,14 @@ def _query_dict(model: type[BaseModel]) -> dict[str, Any]:
 
 def _json_body() -> Any:
     if request.mimetype != JSON:
-        raise Problem(415, detail="Send the body as application/json.")
+        raise Problem(415, detail=gettext("Send the body as application/json."))
     raw = request.get_data(cache=False)
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise Problem(400, title="Malformed JSON", detail=f"The body is not valid UTF-8 JSON: "
-                      f"{str(exc)[:200]}") from exc
+        # The parser's reason stays as it says it (English): it points at the exact spot.
+        raise Problem(400, title=gettext("Malformed JSON"), detail=gettext(
+            "The body is not valid UTF-8 JSON: %(reason)s", reason=str(exc)[:200])) from exc
 
 
 def openapi_document(registry: Registry, *, title: str, version: str, description: str,

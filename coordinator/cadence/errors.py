@@ -4,15 +4,29 @@ A refusal carries an English message template and its parameters, never a finish
 sentence: `cadence/` knows nothing of Flask, so the door that shows the refusal (a page,
 a problem document, the command line) translates the template into the reader's
 language and fills in the parameters there. Templates are marked with `N_` so that
-`pybabel extract -k N_` puts them in the catalogs.
+`pybabel extract -k N_` puts them in the catalogs; a template that shows a count is
+marked with `Np_(singular, plural)` (`-k Np_:1,2`) and chooses its form by the `num`
+parameter, as `ngettext` does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
-Translator = Callable[[str, Mapping[str, Any]], str]
+
+class Plural(NamedTuple):
+    """A template whose wording depends on the count in its `num` parameter."""
+
+    singular: str
+    plural: str
+
+    def english_form(self, params: Mapping[str, Any]) -> str:
+        return self.singular if params.get("num") == 1 else self.plural
+
+
+Template = str | Plural
+Translator = Callable[[Template, Mapping[str, Any]], str]
 
 
 def N_(message: str) -> str:
@@ -20,8 +34,16 @@ def N_(message: str) -> str:
     return message
 
 
-def english(template: str, params: Mapping[str, Any]) -> str:
+def Np_(singular: str, plural: str) -> Plural:
+    """Mark a message with a count (the `num` parameter) for extraction with its plural;
+    the reader's language chooses the form where it is shown (`ngettext`)."""
+    return Plural(singular, plural)
+
+
+def english(template: Template, params: Mapping[str, Any]) -> str:
     """A refusal in English (logs, and readers outside any request)."""
+    if isinstance(template, Plural):
+        template = template.english_form(params)
     return template % {k: _plain(v) for k, v in params.items()} if params else template
 
 
@@ -40,7 +62,7 @@ class Refusal(Exception):
     # current reader's language and formats dates for them. English without it.
     translator: ClassVar[Translator | None] = None
 
-    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, message: Template, *, field: str | None = None, **params: Any) -> None:
         self.template = message
         self.params: dict[str, Any] = params
         super().__init__(english(message, params))

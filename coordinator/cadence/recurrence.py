@@ -20,6 +20,7 @@ from coordinator.cadence.errors import (
     InvalidDuration,
     InvalidInput,
     InvalidRule,
+    Np_,
     RuleTooFrequent,
 )
 from coordinator.cadence.zones import get_zone
@@ -59,8 +60,9 @@ def normalise_rule(text: str, first_date: date, at: time, zone: ZoneInfo) -> str
         raise InvalidRule(N_("The recurrence rule is empty. Example: %(example)s."),
                           example="FREQ=MONTHLY;INTERVAL=3")
     if len(text) > MAX_RULE_LENGTH:
-        raise InvalidRule(N_("The recurrence rule is longer than %(n)s characters."),
-                          n=MAX_RULE_LENGTH)
+        raise InvalidRule(Np_("The recurrence rule is longer than %(num)s character.",
+                              "The recurrence rule is longer than %(num)s characters."),
+                          num=MAX_RULE_LENGTH)
     body = text.strip().upper()
     if body.startswith("RRULE:"):
         body = body[len("RRULE:"):]

@@ -48,6 +48,24 @@ def holiday_name(country: str, day: date, language: str | None = None) -> str | 
     return calendar.get(day)
 
 
+def holiday_label(country: str, day: date, language: str | None) -> str | None:
+    """The holiday's name for a reader: in their language where the package has it, else
+    in English with the country's own name beside it ("Army Day (Día del Ejército)"), so
+    a Kreyòl reader of a Guatemalan meeting is not left with English alone."""
+    name = holiday_name(country, day, language)
+    if name is None or not language:
+        return name
+    calendar = _calendar(country, day.year, None)
+    if calendar is None or _language_variant(calendar, language):
+        return name
+    own = getattr(calendar, "default_language", None)
+    if not own or own.lower().startswith("en"):
+        return name
+    local = _calendar(country, day.year, own)
+    local_name = local.get(day) if local is not None else None
+    return f"{name} ({local_name})" if local_name and local_name != name else name
+
+
 def _language_variant(calendar: holidays.HolidayBase, language: str) -> str | None:
     supported = tuple(getattr(calendar, "supported_languages", ()) or ())
     base = language.replace("-", "_").split("_")[0].lower()

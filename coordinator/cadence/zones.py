@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import tzdata
 
-from coordinator.cadence.errors import UnknownZone
+from coordinator.cadence.errors import N_, UnknownZone
 
 zoneinfo.reset_tzpath(to=[])
 zoneinfo.ZoneInfo.clear_cache()
@@ -25,15 +25,16 @@ TZDATA_VERSION: str = tzdata.IANA_VERSION
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
     """The IANA zone called `name`, or UnknownZone with a hint."""
     if not name or not isinstance(name, str) or name != name.strip() or len(name) > 64:
-        raise UnknownZone(f"{name!r} is not a time zone name. Use an IANA name such as "
-                          "'America/Guatemala'.")
+        raise UnknownZone(N_("%(name)s is not a time zone name. Use an IANA name such as "
+                             "'America/Guatemala'."), name=repr(name))
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise UnknownZone(
-            f"Unknown time zone {name!r}. Use an IANA name such as 'America/Guatemala' "
-            "or 'America/Sao_Paulo'."
+            N_("Unknown time zone %(name)s. Use an IANA name such as 'America/Guatemala' "
+               "or 'America/Sao_Paulo'."), name=repr(name)
         ) from exc
+
 
 
 def is_known_zone(name: str) -> bool:

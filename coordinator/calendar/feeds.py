@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from coordinator.calendar.event import CalendarEvent, DayEvent
 from coordinator.calendar.from_meeting import meeting_event, meeting_url
 from coordinator.calendar.ics import feed_ics
+from coordinator.content import services as content
 from coordinator.extensions import DbSession, db
 from coordinator.i18n import supported_language
 from coordinator.links import absolute_url
@@ -35,7 +36,7 @@ from coordinator.models import (
     Participant,
     Series,
 )
-from coordinator.present import country_name, series_title
+from coordinator.present import committee_name, country_name, series_title
 
 # Bump when the rendering changes, so validators change with a deploy.
 RENDER_REVISION = "1"
@@ -95,7 +96,8 @@ def country_feed(country: Country, language: str | None, deadlines: bool) -> Fee
 
 def committee_feed(committee: Committee, language: str, deadlines: bool) -> Feed:
     with force_locale(language):
-        name = gettext("Committee briefings – %(committee)s", committee=committee.name_en)
+        name = gettext("Committee briefings – %(committee)s",
+                       committee=committee_name(committee))
     return make_feed("committee", committee.slug, language, deadlines, name=name,
                      path=f"/feeds/committee/{committee.slug}.ics", committee_id=committee.id)
 
@@ -188,8 +190,11 @@ def render(feed: Feed, today: date, *, session: DbSession | None = None) -> byte
     """The feed's body for `today`'s window (the request's session unless one is given)."""
     session = session or db.session
     events: list[CalendarEvent | DayEvent] = []
-    for meeting in session.scalars(meetings_query(feed, today)).unique():
-        events.append(meeting_event(meeting, feed.language, private=feed.private))
+    meetings = list(session.scalars(meetings_query(feed, today)).unique())
+    translations = content.for_meetings(meetings, session=session)
+    for meeting in meetings:
+        events.append(meeting_event(meeting, feed.language, private=feed.private,
+                                    translations=translations))
         if feed.deadlines:
             events.extend(_deadline_markers(meeting, feed.language))
     url = None if feed.private else absolute_url(feed.path)

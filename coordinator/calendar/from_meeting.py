@@ -5,21 +5,44 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext, ngettext
 
 from coordinator.calendar.event import CalendarEvent, EventStatus
-from coordinator.i18n import local_time
+from coordinator.content import services as content
+from coordinator.i18n import local_time, written_in_note
 from coordinator.links import absolute_url
 from coordinator.models import Meeting
-from coordinator.present import ITEM_KIND_LABELS, KIND_LABELS, cancel_reason, series_title
+from coordinator.present import (
+    ITEM_KIND_LABELS,
+    KIND_LABELS,
+    cancel_reason,
+    meeting_place,
+    series_title,
+    typed_place,
+)
+
+
+def _marked(shown: content.Shown) -> str:
+    note = written_in_note(shown.language)
+    return f"{shown.text} [{note}]" if note else shown.text
+
+
+def _marked_title(item: dict) -> str:
+    note = written_in_note(item.get("written_in"))
+    return f"{item['title']} [{note}]" if note else item["title"]
 
 
 def meeting_url(meeting: Meeting) -> str:
     return absolute_url(f"/meetings/{meeting.id}")
 
 
-def meeting_event(meeting: Meeting, language: str, *, private: bool) -> CalendarEvent:
+def meeting_event(meeting: Meeting, language: str, *, private: bool,
+                  translations: content.Translations | None = None) -> CalendarEvent:
     """The VEVENT data of a meeting; `private` adds the online link (invitations, private feeds).
 
     Clients rarely show URL, so the page address and the join link go in DESCRIPTION too.
+    Texts people wrote are in `language` where translated, else marked with their own
+    (`translations`: a feed loads them once for all its meetings).
     """
+    translations = translations if translations is not None else content.for_meetings(
+        [meeting])
     with force_locale(language):
         title = series_title(meeting.series)
         if meeting.cancelled:
@@ -27,17 +50,19 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
             title = gettext("Cancelled: %(title)s", title=title)
         d = meeting.deadlines
         lines = []
-        if meeting.series.description:
-            lines.append(meeting.series.description)
+        description = translations.of(meeting.series, "description", language)
+        if description is not None:
+            lines.append(_marked(description))
         if meeting.cancelled:
             lines.append(" ".join(filter(None, (gettext("This meeting is cancelled."),
                                                 cancel_reason(meeting)))))
         elif meeting.published_agenda:
             lines.append(gettext("Agenda:") + "\n" + "\n".join(
-                f"{n}. {item['title']} ({ITEM_KIND_LABELS[item['kind']]}, "
+                f"{n}. {_marked_title(item)} ({ITEM_KIND_LABELS[item['kind']]}, "
                 + ngettext("%(num)s minute", "%(num)s minutes", item["duration"])
                 + (f", {item['presenter']}" if item.get("presenter") else "") + ")"
-                for n, item in enumerate(meeting.published_agenda, start=1)))
+                for n, item in enumerate(content.agenda_for(meeting, language, translations),
+                                         start=1)))
         else:
             lines.append(gettext("Suggest agenda topics until %(close)s.",
                                  close=local_time(d.suggestions_close, meeting.zone, "long")))
@@ -48,9 +73,9 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool) -> Calendar
             lines.append(gettext("Join online: %(url)s", url=online))
         lines.append(gettext("Meeting page: %(url)s", url=meeting_url(meeting)))
         category = str(KIND_LABELS[meeting.series.kind])
-        location = meeting.effective_location
-        if private and online and not meeting.cancelled and (
-                not location or location.lower() == "online"):
+        # Invitees get the join link as the place of an online meeting; others read "Online".
+        location = meeting_place(meeting)
+        if private and online and not meeting.cancelled and typed_place(meeting) is None:
             location = online
     # Confirmed once its agenda is out; until then the date stands but the meeting is tentative.
     if meeting.cancelled:

@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
 
-from coordinator.cadence.errors import N_
+from coordinator.cadence.errors import N_, Np_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.calendar.busy import EXPAND_SECONDS, MAX_EVENTS, Unusable, busy_intervals
 from coordinator.errors import Conflict, InvalidInput, NotFound
@@ -76,7 +76,7 @@ def _checked_url(url: str) -> str:
     except ValueError:
         scheme, host = "", None
     if len(url) > 500 or scheme not in ("https", "http") or not host:
-        raise InvalidInput(gettext("Give the calendar's address, starting with https://."),
+        raise InvalidInput(N_("Give the calendar's address, starting with https://."),
                            field="url")
     return url
 
@@ -248,7 +248,7 @@ def add_feed(account_id: int, name: str, url: str, *, now: datetime, actor: Acto
     ensure_aware(now, "now")
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidInput(gettext("Name the calendar (at most 100 characters)."),
+        raise InvalidInput(N_("Name the calendar (at most 100 characters)."),
                            field="name")
     url = url.strip().replace("webcal://", "https://", 1) if url else url
     url = _checked_url(url)
@@ -256,8 +256,9 @@ def add_feed(account_id: int, name: str, url: str, *, now: datetime, actor: Acto
         count = unit.session.scalar(select(db.func.count(ExternalFeed.id)).where(
             ExternalFeed.account_id == account_id)) or 0
         if count >= MAX_FEEDS:
-            raise Conflict(gettext("You watch %(n)s calendars already; remove one first.",
-                                   n=count), field="url")
+            raise Conflict(Np_("You watch %(num)s calendar already; remove it first.",
+                               "You watch %(num)s calendars already; remove one first."),
+                           field="url", num=count)
         feed = ExternalFeed(account_id=account_id, name=name, url=url, events=[],
                             created_at=now, refresh_requested_at=now)
         unit.session.add(feed)

@@ -13,6 +13,7 @@ from coordinator.cadence.zones import get_zone
 from coordinator.calendar.event import Person
 from coordinator.calendar.from_meeting import meeting_event, meeting_url
 from coordinator.calendar.ics import invitation_ics
+from coordinator.content import services as content
 from coordinator.i18n import local_time
 from coordinator.links import RSVP_LINK, absolute_url
 from coordinator.mail.addressing import invitee_ids, organizer_of, to_account, to_invitee
@@ -125,12 +126,13 @@ def _imip(invitation: Invitation, kind: MailKind, template: str, *, method: str,
             "meeting": meeting, "title": series_title(meeting.series), "method": method,
             "first": invitation.sent_sequence is None, "event": event,
             "links": rsvp_links(invitation) if method != "CANCEL" else {},
-            "page": meeting_url(meeting), "agenda": meeting.published_agenda or [],
+            "page": meeting_url(meeting), "agenda": content.agenda_for(meeting, recipient.language),
             "changes": changes, "update": _what_changed(change, meeting, recipient),
             "reason": cancel_reason(meeting) if meeting.cancelled else None,
             "observer": invitation.role == ParticipantRole.OBSERVER,
             "host": country_name(meeting.host_country) if meeting.host_country else None,
-            "justification": meeting.series.short_notice_justification,
+            "justification": content.shown(meeting.series, "short_notice_justification",
+                                           recipient.language),
             **_times(meeting, recipient),
         }
     # A withdrawal, and an invitation renewed after one, may happen more than once at the

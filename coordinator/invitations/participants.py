@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext
 from sqlalchemy import false, select
 
 from coordinator.cadence.errors import N_
@@ -65,10 +64,10 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
     special coordinators' meetings, and takes part in them (never as an observer)."""
     ensure_aware(now, "now")
     if (series_id is None) == (meeting_id is None):
-        raise InvalidInput(gettext("Invite to a series or to one meeting, not both."),
+        raise InvalidInput(N_("Invite to a series or to one meeting, not both."),
                            field="target")
     if sum(x is not None for x in (organisation_id, contact_id, account_id)) != 1:
-        raise InvalidInput(gettext("Invite an organisation or a contact."),
+        raise InvalidInput(N_("Invite an organisation or a contact."),
                            field="participant")
     with unit_of_work(actor, now) as unit:
         session = unit.session
@@ -86,8 +85,8 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
             if organisation is None:
                 raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
             if organisation.registration_state != RegistrationState.APPROVED:
-                raise Conflict(gettext("Only organisations whose registration was approved "
-                                       "can be invited."), field="organisation")
+                raise Conflict(N_("Only organisations whose registration was approved "
+                                  "can be invited."), field="organisation")
         else:
             contact = session.get(Contact, contact_id)
             if contact is None:
@@ -97,7 +96,7 @@ def add_participant(*, now: datetime, actor: Actor, series_id: int | None = None
             Participant.organisation_id == organisation_id,
             Participant.contact_id == contact_id, Participant.account_id == account_id))
         if duplicate is not None:
-            raise Conflict(gettext("Already invited."), field="participant")
+            raise Conflict(N_("Already invited."), field="participant")
         participant = Participant(series=target_series, meeting=target_meeting,
                                   organisation=organisation, contact=contact, account=account,
                                   role=role, created_at=now)

@@ -29,7 +29,7 @@ def _language(value: str | None, name: str) -> str | None:
     if not value:
         return None
     if len(value) > MAX_LANGUAGE_TAG or not value.replace("-", "").isalpha():
-        raise InvalidInput("Choose a language from the list.", field=name)
+        raise InvalidInput(N_("Choose a language from the list."), field=name)
     return value
 
 
@@ -40,13 +40,13 @@ def answer_invitation(invitation: Invitation, *, answer: str, speaks: str | None
     try:
         chosen = Answer(answer)
     except ValueError as exc:
-        raise InvalidInput("Choose yes, maybe or no.", field="answer") from exc
+        raise InvalidInput(N_("Choose yes, maybe or no."), field="answer") from exc
     if chosen == Answer.NEEDS_ACTION:
-        raise InvalidInput("Choose yes, maybe or no.", field="answer")
+        raise InvalidInput(N_("Choose yes, maybe or no."), field="answer")
     speaks_tag = _language(speaks, "speaks")
     into_tag = _language(interpretation_into, "interpretation")
     if RSVP_LINK.gone(invitation, now) is not None:
-        raise Conflict(gettext("This meeting is over or cancelled."))
+        raise Conflict(N_("This meeting is over or cancelled."))
     with unit_of_work(Actor("rsvp-link"), now) as unit:
         invitation.answer, invitation.answered_at = chosen, now
         invitation.speaks_language, invitation.interpretation_into = speaks_tag, into_tag

@@ -139,7 +139,33 @@ def render(template: str, recipient: Recipient, sender: Sender,
         subject = subject_of(template, values)
         text = render_template(f"emails/{template}.txt", **values)
         html = render_template(f"emails/{template}.html", subject=subject, **values)
-    return subject, text, html
+    return (subject, with_language(text, recipient.language),
+            with_language(html, recipient.language, html=True))
+
+
+def with_language(body: str, language: str, *, html: bool = False) -> str:
+    """Every link to the service in a mail carries the recipient's language (`lang=`), so
+    a Kreyòl reader whose browser says French still lands on Kreyòl pages.
+
+    Done once over the rendered body rather than at each of the places that build a link
+    (personal links, meeting pages, feeds, the tracker): a link added later cannot forget it.
+    A link that already names a language keeps it.
+    """
+    pattern = re.compile(re.escape(current_app.config["BASE_URL"].rstrip("/"))
+                         + r"(?:/[^\s\"'<>#)\]]*)?(?:#[^\s\"'<>)\]]*)?")
+    amp = "&amp;" if html else "&"
+
+    def add(match: re.Match[str]) -> str:
+        found = match.group(0)
+        link = found.rstrip(".,;:!?")  # the sentence's full stop is not the link's
+        tail = found[len(link):]
+        address, hash_, fragment = link.partition("#")
+        if re.search(r"[?&;]lang=", address):
+            return found
+        joiner = amp if "?" in address else "?"
+        return f"{address}{joiner}lang={language}{hash_}{fragment}{tail}"
+
+    return pattern.sub(add, body)
 
 
 def build_message(

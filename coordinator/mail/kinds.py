@@ -26,6 +26,10 @@ class MailKind(StrEnum):
     PROPOSAL_STATUS = "proposal-status"
     TOPIC_LEFT_AGENDA = "topic-left-agenda"  # an accepted topic taken off the agenda
     PROPOSAL_RECEIVED = "proposal-received"  # to the committee's coordinators
+    # Outcomes: minutes to participants, action items to their owners
+    MINUTES = "minutes"
+    ACTION_ITEM_REMINDER = "action-item-reminder"  # days before the due date
+    ACTION_ITEM_OVERDUE = "action-item-overdue"  # once, when the due date has passed
     # People and registration
     REGISTRATION_CONFIRM = "registration-confirm"
     REGISTRATION_DECISION = "registration-decision"
@@ -50,4 +54,4 @@ class MailKind(StrEnum):
 # Reminders, the topic window's link and digests: what a contact may switch off on their
 # preferences page (issue 14, item 6).
 NON_ESSENTIAL = frozenset({MailKind.REMINDER, MailKind.AGENDA_REMINDER, MailKind.SUGGEST_LINK,
-                           MailKind.DIGEST})
+                           MailKind.DIGEST, MailKind.ACTION_ITEM_REMINDER})

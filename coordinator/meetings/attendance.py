@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -88,8 +89,9 @@ def record_attendance(meeting_id: int, *, held: bool, organisation_ids: Iterable
     wanted = sorted(set(organisation_ids))
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
-        raise InvalidInput(N_("The note is longer than %(limit)s characters."), field="note",
-                           limit=MAX_NOTE)
+        raise InvalidInput(Np_("The note is longer than %(num)s character.",
+                               "The note is longer than %(num)s characters."),
+                           field="note", num=MAX_NOTE)
     if not held and wanted:
         raise InvalidInput(N_("A meeting that was not held has no organisations present; "
                               "untick them, or record that it was held."),

@@ -12,6 +12,7 @@ from coordinator.cadence.compliance import AgendaState, Cell
 from coordinator.cadence.kinds import KIND_RULES, SeriesKind
 from coordinator.cadence.periods import Period, periods_of_year
 from coordinator.cadence.zones import is_known_zone
+from coordinator.content import services as content
 from coordinator.extensions import db
 from coordinator.meetings.reads import find_meeting
 from coordinator.models import (
@@ -245,16 +246,19 @@ class TimedItem:
     presenter: str | None
     language: str | None
     start: datetime
+    written_in: str | None = None  # the language `title` is shown in
 
 
-def agenda_timetable(meeting: Meeting) -> list[TimedItem]:
-    """The published agenda, each item starting when the previous one is planned to end."""
+def agenda_timetable(meeting: Meeting, reader: str | None = None) -> list[TimedItem]:
+    """The published agenda, each item starting when the previous one is planned to end,
+    titles in the reader's language where translated."""
     at = meeting.start_at
     items = []
-    for entry in meeting.published_agenda or []:
+    for entry in content.agenda_for(meeting, reader):
         minutes = int(entry.get("duration") or 0)
         items.append(TimedItem(entry.get("title", ""), entry.get("kind", ""), minutes,
-                               entry.get("presenter"), entry.get("language"), at))
+                               entry.get("presenter"), entry.get("language"), at,
+                               entry.get("written_in")))
         at += timedelta(minutes=minutes)
     return items
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from coordinator.addresses import web_address
 from coordinator.cadence.deadlines import DeadlineOffsets
-from coordinator.cadence.errors import N_, EndBeforeStart, InvalidInput
+from coordinator.cadence.errors import N_, EndBeforeStart, InvalidInput, Np_
 from coordinator.cadence.kinds import KIND_RULES, SeriesKind
 from coordinator.cadence.picker import Picker, keep_anchor, picker_rrule
 from coordinator.cadence.recurrence import (
@@ -29,6 +29,7 @@ from coordinator.cadence.schedule import (
     refuse_crowded_days,
 )
 from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.content import services as content
 from coordinator.errors import Conflict, NotFound
 from coordinator.extensions import DbSession, db
 from coordinator.invitations import services as invitations
@@ -48,6 +49,12 @@ from coordinator.present import RULE_CHANGE_REASON
 from coordinator.unit import Actor, Unit, unit_of_work
 
 MAX_TITLE = 200
+TOO_LONG = {
+    "location": Np_("The location is longer than %(num)s character.",
+                    "The location is longer than %(num)s characters."),
+    "online_url": Np_("The online link is longer than %(num)s character.",
+                      "The online link is longer than %(num)s characters."),
+}
 
 
 @dataclass(frozen=True)
@@ -179,12 +186,13 @@ def resolve(session: DbSession, data: SeriesInput) -> ResolvedSeries:
 
     title = (data.title or "").strip() or None
     if title is not None and len(title) > MAX_TITLE:
-        raise InvalidInput(f"The title is longer than {MAX_TITLE} characters.", field="title")
+        raise InvalidInput(Np_("The title is longer than %(num)s character.",
+                               "The title is longer than %(num)s characters."),
+                           field="title", num=MAX_TITLE)
     for name, value, limit in (("location", data.location, 300),
                                ("online_url", data.online_url, 500)):
         if value is not None and len(value) > limit:
-            raise InvalidInput(f"The {name.replace('_', ' ')} is longer than {limit} characters.",
-                               field=name)
+            raise InvalidInput(TOO_LONG[name], field=name, num=limit)
     if data.online_url and web_address(data.online_url) is None:
         raise InvalidInput(N_("The online link must be a web address starting with "
                               "https://."), field="online_url")
@@ -248,6 +256,7 @@ def schedule_series(data: SeriesInput, *, now: datetime, actor: Actor,
             agenda_due_days=resolved.offsets.agenda_due,
             reminder_days=list(resolved.offsets.reminders),
             short_notice_justification=d.short_notice_justification,
+            written_in=content.author_language(unit),
             created_at=now, updated_at=now,
         )
         series.rules.append(SeriesRule(

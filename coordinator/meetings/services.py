@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.recurrence import check_duration
 from coordinator.cadence.zones import ensure_aware, get_zone
+from coordinator.content import services as content
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.invitations import services as invitations
 from coordinator.invitations.messages import Before, MeetingChange
@@ -57,8 +59,9 @@ def move_meeting(meeting_id: int, new_start: datetime, *, now: datetime, actor: 
     except ValueError as exc:
         raise InvalidInput(N_("Give the new start with its time zone."), field="start") from exc
     if reason is not None and len(reason) > MAX_REASON:
-        raise InvalidInput(N_("The reason is longer than %(max)s characters."), field="reason",
-                           max=MAX_REASON)
+        raise InvalidInput(Np_("The reason is longer than %(num)s character.",
+                               "The reason is longer than %(num)s characters."),
+                           field="reason", num=MAX_REASON)
     with unit_of_work(actor, now) as unit:
         meeting = _get_changeable(unit, meeting_id)
         zone_name = zone or meeting.zone
@@ -102,12 +105,14 @@ def cancel_meeting(meeting_id: int, *, now: datetime, actor: Actor,
     """Cancel one meeting; it stays, marked cancelled, so calendars remove it."""
     ensure_aware(now, "now")
     if reason is not None and len(reason) > MAX_REASON:
-        raise InvalidInput(N_("The reason is longer than %(max)s characters."), field="reason",
-                           max=MAX_REASON)
+        raise InvalidInput(Np_("The reason is longer than %(num)s character.",
+                               "The reason is longer than %(num)s characters."),
+                           field="reason", num=MAX_REASON)
     with unit_of_work(actor, now) as unit:
         meeting = _get_changeable(unit, meeting_id)
         meeting.status = MeetingStatus.CANCELLED
         meeting.cancel_reason = reason
+        meeting.written_in = content.author_language(unit) if reason else None
         meeting.sequence += 1
         meeting.updated_at = now
         invitations.meeting_cancelled(unit, meeting)

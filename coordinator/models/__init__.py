@@ -1,5 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+# Domain packages keep their own models; imported here so the metadata is complete.
+from coordinator.content.models import ContentTranslation
 from coordinator.models.agenda import (
     AgendaItem,
     AgendaPublication,
@@ -34,6 +36,7 @@ from coordinator.models.people import (
     Scope,
 )
 from coordinator.models.places import Committee, CommitteeMember, CommitteeRole, Country
+from coordinator.outcomes.models import ActionItem, FollowUp, Minutes, MinutesVersion  # noqa: F401
 
 __all__ = [
     "Account",
@@ -46,6 +49,7 @@ __all__ = [
     "CommitteeMember",
     "CommitteeRole",
     "Contact",
+    "ContentTranslation",
     "Country",
     "DataVersion",
     "Deadline",

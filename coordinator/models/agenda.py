@@ -37,7 +37,8 @@ class AgendaItem(Model):
     title: Mapped[str] = mapped_column(String(200))
     presenter: Mapped[str | None] = mapped_column(String(200))
     duration_minutes: Mapped[int] = mapped_column(default=15)
-    language: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(8))  # spoken at the meeting
+    written_in: Mapped[str | None] = mapped_column(String(8))  # the title's language
     suggestion_id: Mapped[int | None] = mapped_column(
         ForeignKey("suggestions.id", ondelete="SET NULL"))
     proposal_id: Mapped[int | None] = mapped_column(
@@ -50,7 +51,7 @@ class AgendaItem(Model):
     def snapshot(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind.value, "title": self.title,
                 "presenter": self.presenter, "duration": self.duration_minutes,
-                "language": self.language}
+                "language": self.language, "written_in": self.written_in}
 
 
 class AgendaPublication(Model):
@@ -101,6 +102,7 @@ class Suggestion(Model):
     state: Mapped[SuggestionState] = mapped_column(
         enum_column(SuggestionState, "suggestion_state"), default=SuggestionState.SUBMITTED)
     reason: Mapped[str | None] = mapped_column(Text)  # the coordinator's reason, made public
+    reason_language: Mapped[str | None] = mapped_column(String(8))  # the reason's language
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("suggestions.id", ondelete="SET NULL"))
     deferred_to_id: Mapped[int | None] = mapped_column(

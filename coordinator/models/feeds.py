@@ -79,6 +79,8 @@ FEED_TABLES: dict[str, Callable[[Any], bool]] = {
     "participants": _always, "countries": _always, "committees": _always,
     "committee_members": _always, "feed_tokens": _always,
     "organisations": _known_to_feeds, "contacts": _known_to_feeds,
+    # A translation of a title or an agenda item changes what a feed in that language says.
+    "content_translations": _always,
 }
 
 

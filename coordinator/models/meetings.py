@@ -40,6 +40,8 @@ class Series(Model):
     # None: the kind's own title, shown in each reader's language.
     title: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
+    # The language the coordinator wrote title, description and justification in.
+    written_in: Mapped[str | None] = mapped_column(String(8))
     country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
@@ -141,6 +143,7 @@ class Meeting(Model):
     shifted_from: Mapped[date | None] = mapped_column(Date)  # the holiday it was moved off
     holiday_name: Mapped[str | None] = mapped_column(String(200))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    written_in: Mapped[str | None] = mapped_column(String(8))  # the cancel reason's language
     location: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

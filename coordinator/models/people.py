@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from coordinator.cadence.errors import InvalidInput
+from coordinator.cadence.errors import N_, InvalidInput
 from coordinator.extensions import Model, db
 from coordinator.models.places import Committee, Country
 from coordinator.models.types import UTCDateTime, enum_column
@@ -133,8 +133,9 @@ def checked_email(value: str) -> str:
     try:
         return validate_email(value or "", check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidInput(f"{value!r} is not a valid e-mail address: {exc}",
-                           field="email") from exc
+        # The validator's own reason is English only; the address and the field say enough.
+        raise InvalidInput(N_("%(value)s is not a valid e-mail address."), field="email",
+                           value=repr(value)) from exc
 
 
 class Role(StrEnum):

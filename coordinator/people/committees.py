@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -51,10 +50,10 @@ def designate_representative(committee_id: int, contact_id: int, *, now: datetim
         if contact is None or not contact.active:
             raise NotFound(N_("No contact %(id)s."), id=contact_id)
         if contact.organisation.registration_state != RegistrationState.APPROVED:
-            raise Conflict(gettext("Only a contact of an approved organisation can represent "
-                                   "civil society."), field="contact")
+            raise Conflict(N_("Only a contact of an approved organisation can represent "
+                              "civil society."), field="contact")
         if committee.representative_contact_id == contact.id:
-            raise Conflict(gettext("This person is already the representative."),
+            raise Conflict(N_("This person is already the representative."),
                            field="contact")
         previous = committee.representative_contact_id
         committee.representative_contact_id = contact.id

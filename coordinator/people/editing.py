@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coordinator.accounts.permissions import is_secretariat
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -96,8 +97,9 @@ def _name(value: str, limit: int = MAX_NAME) -> str:
     # pages that show the name.
     if not name or len(name) > limit or any(unicodedata.category(c).startswith("C")
                                              for c in name):
-        raise InvalidInput(N_("Give a name of at most %(n)s characters."), field="name",
-                           n=limit)
+        raise InvalidInput(Np_("Give a name of at most %(num)s character.",
+                               "Give a name of at most %(num)s characters."), field="name",
+                           num=limit)
     return name
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from coordinator.addresses import web_address
+from coordinator.cadence.errors import Np_
 from coordinator.cadence.zones import ensure_aware
 from coordinator.errors import N_, Conflict, InvalidInput, NotFound
 from coordinator.extensions import db
@@ -85,10 +86,15 @@ FIELDS = ("name", "scope", "kinds", "led_by", "countries", "languages", "website
 class RegistrationRefused(InvalidInput):
     """Every problem of one registration form at once, by field, so each shows by its field."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, message = next(iter(errors.items()))
-        super().__init__(message, field=field)
-        self.errors = errors
+    def __init__(self, refusals: dict[str, InvalidInput]) -> None:
+        field, first = next(iter(refusals.items()))
+        super().__init__(first.template, field=field, **first.params)
+        self.refusals = refusals
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each field's refusal in the reader's language."""
+        return {field: refusal.message for field, refusal in self.refusals.items()}
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,8 @@ def checked_website(value: str) -> str | None:
         return None
     parts = web_address(value)
     if len(value) > MAX_WEBSITE or parts is None or "." not in (parts.hostname or ""):
-        raise InvalidInput(gettext("Give the full address of the website, starting with "
-                                   "https:// or http://, or leave it empty."), field="website")
+        raise InvalidInput(N_("Give the full address of the website, starting with "
+                              "https:// or http://, or leave it empty."), field="website")
     return value
 
 
@@ -155,58 +161,63 @@ def _known_zones() -> set[str]:
 
 def check_application(data: Mapping[str, Any]) -> Application:
     """The form as an Application, or RegistrationRefused naming every field to fix."""
-    errors: dict[str, str] = {}
+    errors: dict[str, InvalidInput] = {}
     name = _line(data, "name")
     if not name or len(name) > MAX_NAME:
-        errors["name"] = gettext("Give the organisation's name, in at most %(n)s characters.",
-                                 n=MAX_NAME)
+        errors["name"] = InvalidInput(Np_(
+            "Give the organisation's name, in at most %(num)s character.",
+            "Give the organisation's name, in at most %(num)s characters."), num=MAX_NAME)
     scope = _text(data, "scope")
     if scope not in [s.value for s in Scope]:
-        errors["scope"] = gettext("Choose where the organisation works.")
+        errors["scope"] = InvalidInput(N_("Choose where the organisation works."))
     kinds = _in_order(_choices(data, "kinds"), [k.value for k in OrganisationKind])
     if not kinds:
-        errors["kinds"] = gettext("Choose at least one kind of work from the list.")
+        errors["kinds"] = InvalidInput(N_("Choose at least one kind of work from the list."))
     led_by = _in_order(_choices(data, "led_by"), [v.value for v in LedBy])
     if led_by is None:
-        errors["led_by"] = gettext("Choose only from the list, or leave it empty.")
+        errors["led_by"] = InvalidInput(N_("Choose only from the list, or leave it empty."))
     # In the order chosen: the first one's capital gives the default time zone.
     wanted = list(dict.fromkeys(iso.upper() for iso in _choices(data, "countries")))
     found = {c.iso: c for c in db.session.scalars(select(Country).where(
         Country.iso.in_(wanted)))} if wanted else {}
     countries = [found[iso] for iso in wanted if iso in found]
     if not countries or len(countries) != len(wanted):
-        errors["countries"] = gettext("Choose at least one country from the list.")
+        errors["countries"] = InvalidInput(N_("Choose at least one country from the list."))
     languages = _in_order(_choices(data, "languages"), list(LANGUAGE_NAMES))
     if not languages:
-        errors["languages"] = gettext("Choose at least one language from the list.")
+        errors["languages"] = InvalidInput(N_("Choose at least one language from the list."))
     website = None
     try:
         website = checked_website(_text(data, "website"))
     except InvalidInput as exc:
-        errors["website"] = exc.message
+        errors["website"] = exc
     description = _text(data, "description")
     if not description or len(description) > MAX_DESCRIPTION:
-        errors["description"] = gettext(
-            "Describe the organisation's work in at most %(n)s characters.", n=MAX_DESCRIPTION)
+        errors["description"] = InvalidInput(Np_(
+            "Describe the organisation's work in at most %(num)s character.",
+            "Describe the organisation's work in at most %(num)s characters."),
+            num=MAX_DESCRIPTION)
     contact_name = _line(data, "contact_name")
     if not contact_name or len(contact_name) > MAX_NAME:
-        errors["contact_name"] = gettext("Give the contact person's name, in at most "
-                                         "%(n)s characters.", n=MAX_NAME)
+        errors["contact_name"] = InvalidInput(Np_(
+            "Give the contact person's name, in at most %(num)s character.",
+            "Give the contact person's name, in at most %(num)s characters."), num=MAX_NAME)
     email = ""
     try:
         email = checked_email(_text(data, "email")[:254])
     except InvalidInput:
-        errors["email"] = gettext("Give an e-mail address such as name@example.org.")
+        errors["email"] = InvalidInput(N_("Give an e-mail address such as name@example.org."))
     language = _text(data, "contact_language")
     if language not in LANGUAGE_NAMES:
-        errors["contact_language"] = gettext("Choose a language from the list.")
+        errors["contact_language"] = InvalidInput(N_("Choose a language from the list."))
     zone = _text(data, "zone")
     if zone and zone not in _known_zones():
-        errors["zone"] = gettext("Choose a time zone from the list.")
+        errors["zone"] = InvalidInput(N_("Choose a time zone from the list."))
     elif not zone and countries:  # left to us: the first country's capital
         zone = countries[0].capital_zone
     if not data.get("consent"):
-        errors["consent"] = gettext("Tick the box to agree, or we cannot keep your details.")
+        errors["consent"] = InvalidInput(N_("Tick the box to agree, or we cannot keep your "
+                                            "details."))
     if errors:
         raise RegistrationRefused({f: errors[f] for f in FIELDS if f in errors})
     return Application(name=name, scope=Scope(scope), kinds=kinds or [], led_by=led_by or [],
@@ -326,10 +337,10 @@ def _decide(organisation_id: int, state: RegistrationState, reason: str, *, now:
         if organisation is None:
             raise NotFound(N_("No organisation %(id)s."), id=organisation_id)
         if organisation.registration_state != RegistrationState.VERIFIED:
-            raise Conflict(gettext(
+            raise Conflict(N_(
                 "Only a registration whose address is confirmed and that is not yet decided "
-                "can be approved or declined. This one: %(state)s.",
-                state=STATE_LABELS[organisation.registration_state]), field="state")
+                "can be approved or declined. This one: %(state)s."),
+                state=STATE_LABELS[organisation.registration_state], field="state")
         organisation.registration_state = state
         organisation.registration_reason = reason or None
         organisation.decided_at = now
@@ -364,8 +375,9 @@ def approve_registration(organisation_id: int, *, now: datetime, actor: Actor,
     """Approve a confirmed registration: its contacts can be invited from now on."""
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > MAX_REASON:
-        raise InvalidInput(gettext("Write the note in at most %(n)s characters.", n=MAX_REASON),
-                           field="note")
+        raise InvalidInput(Np_("Write the note in at most %(num)s character.",
+                               "Write the note in at most %(num)s characters."),
+                           field="note", num=MAX_REASON)
     return _decide(organisation_id, RegistrationState.APPROVED, note, now=now, actor=actor)
 
 
@@ -374,7 +386,9 @@ def decline_registration(organisation_id: int, reason: str, *, now: datetime,
     """Decline a confirmed registration, with the reason the organisation will read."""
     reason = (reason or "").replace("\r\n", "\n").strip()
     if not reason or len(reason) > MAX_REASON:
-        raise InvalidInput(gettext("Give the reason for declining, in at most %(n)s "
-                                   "characters: the organisation receives it.", n=MAX_REASON),
-                           field="reason")
+        raise InvalidInput(Np_("Give the reason for declining, in at most %(num)s "
+                               "character: the organisation receives it.",
+                               "Give the reason for declining, in at most %(num)s "
+                               "characters: the organisation receives it."),
+                           field="reason", num=MAX_REASON)
     return _decide(organisation_id, RegistrationState.DECLINED, reason, now=now, actor=actor)

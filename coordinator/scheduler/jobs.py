@@ -15,6 +15,7 @@ from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.link_requests.services import answer_link_requests
 from coordinator.mail.dispatch import dispatch, prune_sent
 from coordinator.meetings.series import materialise_all
+from coordinator.outcomes.jobs import remind_action_item_owners
 from coordinator.scheduler.runs import record_failure, record_start, record_success
 from coordinator.tracking.digest import send_weekly_digest
 
@@ -41,6 +42,10 @@ def _digest(now: datetime) -> Any:
     return send_weekly_digest(now=now)
 
 
+def _action_items(now: datetime) -> Any:
+    return remind_action_item_owners(now=now)
+
+
 def _prune(now: datetime) -> Any:
     return prune_sent(now, keep=timedelta(days=int(current_app.config["OUTBOX_KEEP_DAYS"])))
 
@@ -61,6 +66,7 @@ JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "materialise": (_materialise, "SCHEDULER_MATERIALISE_SECONDS"),
     "digest": (_digest, "SCHEDULER_DIGEST_SECONDS"),
     "prune": (_prune, "SCHEDULER_PRUNE_SECONDS"),
+    "action_items": (_action_items, "SCHEDULER_ACTION_ITEMS_SECONDS"),
     "calendars": (_calendars, "SCHEDULER_CALENDARS_SECONDS"),
     "calendar_requests": (_calendar_requests, "SCHEDULER_CALENDAR_REQUESTS_SECONDS"),
 }

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
-from coordinator.cadence.compliance import AgendaState, PeriodState
+from coordinator.cadence.compliance import AgendaState, Cell, PeriodState
 from coordinator.cadence.zones import ensure_aware, get_zone
 from coordinator.extensions import db
 from coordinator.i18n import supported_language
 from coordinator.mail.outbox import already_queued, enqueue
-from coordinator.models import Account, Meeting, Role
-from coordinator.present import series_title
+from coordinator.models import Account, Committee, Country, Meeting, Role
+from coordinator.period_names import name_of_period
+from coordinator.present import committee_name, country_name, reading_order, series_title
 from coordinator.tracking.compliance import compliance_report
 from coordinator.tracking.messages import digest_key, digest_message
 from coordinator.unit import Actor, unit_of_work
@@ -22,7 +23,9 @@ SEND_AFTER_HOUR = 8  # Monday 08:00 in the reader's zone
 
 
 def digest_content(now: datetime, language: str) -> dict:
-    """What the digest says: agendas late or missing, and periods missed, this year so far."""
+    """What the digest says, in the reader's language: agendas late or missing, and
+    periods missed, this year so far. Countries, committees, periods and dates are named
+    as a reader says them, never as ISO codes, slugs, "Q1" or ISO dates."""
     report = compliance_report(now.year, now=now)
     late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)
             and r.days_late > 0]
@@ -33,13 +36,21 @@ def digest_content(now: datetime, language: str) -> dict:
             if meeting is None:
                 continue
             late_items.append({"title": series_title(meeting.series),
-                               "date": meeting.start_local.date().isoformat(),
+                               "date": format_date(meeting.start_local.date(), "long"),
                                "state": record.state.value, "days": round(record.days_late)})
-    missed = [{"who": who, "period": f"{cell.period.year} {cell.period.label}"}
-              for table in (report.countries, report.committees)
-              for who, cells in table.items() for cell in cells
-              if cell.state == PeriodState.MISSED]
+        countries = {c.iso: country_name(c) for c in db.session.scalars(select(Country))}
+        committees = {c.slug: committee_name(c) for c in db.session.scalars(select(Committee))}
+        missed = (_missed(report.countries, countries)
+                  + _missed(report.committees, committees))
     return {"late_agendas": late_items, "missed": missed}
+
+
+def _missed(table: dict[str, list[Cell]], names: dict[str, str]) -> list[dict[str, str]]:
+    """The missed periods of one table, by the reader's name of who missed them."""
+    rows = [(names.get(key, key), cell) for key, cells in table.items() for cell in cells
+            if cell.state == PeriodState.MISSED]
+    rows.sort(key=lambda row: (reading_order(row[0]), row[1].period))
+    return [{"who": who, "period": name_of_period(cell.period)} for who, cell in rows]
 
 
 def send_weekly_digest(*, now: datetime) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, gettext, lazy_gettext
+from flask_babel import format_date, gettext, lazy_gettext, ngettext
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from coordinator.accounts.permissions import (
@@ -24,9 +24,11 @@ from coordinator.accounts.permissions import (
     can_manage_series,
     is_secretariat,
 )
-from coordinator.cadence.zones import get_zone, is_known_zone
+from coordinator.cadence.errors import Np_, Plural, Template
+from coordinator.cadence.zones import is_known_zone
 from coordinator.errors import N_, NotFound
 from coordinator.extensions import db
+from coordinator.i18n import local_time
 from coordinator.models import (
     Account,
     ApiToken,
@@ -54,7 +56,7 @@ class OutsideScope(PermissionError):
 # What each action says, in the reader's language. Parameters come from the entry's
 # details (times shown in the reader's zone); a reason, when one was given, follows the
 # sentence. An action without a line here is still shown, by its name.
-SENTENCES: dict[str, str] = {
+SENTENCES: dict[str, Template] = {
     "meeting.move": N_("Moved from %(before)s to %(after)s."),
     "meeting.retime": N_("Moved by a change of the series' rule from %(before)s to "
                          "%(after)s."),
@@ -67,17 +69,20 @@ SENTENCES: dict[str, str] = {
     "agenda.update": N_("Agenda item no. %(item)s edited."),
     "agenda.remove": N_("Agenda item removed: %(title)s."),
     "agenda.move": N_("Agenda item no. %(item)s moved to position %(position)s."),
-    "agenda.publish": N_("Agenda version %(version)s published with %(items)s items."),
+    "agenda.publish": Np_("Agenda version %(version)s published with %(num)s item.",
+                          "Agenda version %(version)s published with %(num)s items."),
     "attendance.record:true": N_("Attendance recorded: held. Organisations present: "
                                  "%(organisations)s."),
     "attendance.record:false": N_("Attendance recorded: not held."),
     "attendance.update:true": N_("Attendance corrected: held. Organisations present: "
                                  "%(organisations)s."),
     "attendance.update:false": N_("Attendance corrected: not held."),
-    "deadline.invitations": N_("Invitations sent (%(messages)s messages)."),
-    "deadline.reminder": N_("Reminder sent %(offset_days)s days before (%(messages)s "
-                            "messages)."),
-    "deadline.suggestions-open": N_("Topic suggestions opened (%(messages)s messages)."),
+    "deadline.invitations": Np_("Invitations sent (%(num)s message).",
+                                "Invitations sent (%(num)s messages)."),
+    "deadline.reminder": Np_("Reminder sent %(num)s day before (%(sent)s).",
+                             "Reminder sent %(num)s days before (%(sent)s)."),
+    "deadline.suggestions-open": Np_("Topic suggestions opened (%(num)s message).",
+                                     "Topic suggestions opened (%(num)s messages)."),
     "deadline.agenda-reminder": N_("The coordinator was reminded that the agenda is due."),
     "suggestion.submit": N_("Topic no. %(entity_id)s suggested."),
     "suggestion.edit": N_("Suggested topic no. %(entity_id)s edited by its proposer."),
@@ -87,17 +92,23 @@ SENTENCES: dict[str, str] = {
     "suggestion.deferred": N_("Suggested topic no. %(entity_id)s deferred to the next "
                               "meeting."),
     "suggestion.merged": N_("Suggested topic no. %(entity_id)s merged with another."),
-    "suggestion.release": N_("%(outcomes)s held outcomes announced."),
+    "suggestion.release": Np_("%(num)s held outcome announced.",
+                              "%(num)s held outcomes announced."),
     "suggestion.renew_link": N_("A new topic link was sent."),
     "invitation.answer": N_("%(contact)s answered the invitation: %(answer)s."),
     "participant.add": N_("%(who)s invited (%(role)s)."),
     "participant.remove": N_("Invitation of %(who)s withdrawn."),
     "proposal.on_agenda": N_("Written proposal no. %(entity_id)s put on the agenda."),
-    "series.schedule": N_("Series scheduled from %(first_date)s at %(start_time)s "
-                          "(%(zone)s), rule %(rrule)s: %(meetings)s meetings."),
-    "series.materialise": N_("%(meetings)s more meetings added up to the horizon."),
-    "series.change_rule": N_("Rule changed from %(effective_from)s: %(rrule)s at "
-                             "%(start_time)s (%(zone)s); %(new_meetings)s new meetings."),
+    "series.schedule": Np_("Series scheduled from %(first_date)s at %(start_time)s "
+                           "(%(zone)s), rule %(rrule)s: %(num)s meeting.",
+                           "Series scheduled from %(first_date)s at %(start_time)s "
+                           "(%(zone)s), rule %(rrule)s: %(num)s meetings."),
+    "series.materialise": Np_("%(num)s more meeting added up to the horizon.",
+                              "%(num)s more meetings added up to the horizon."),
+    "series.change_rule": Np_("Rule changed from %(effective_from)s: %(rrule)s at "
+                              "%(start_time)s (%(zone)s); %(num)s new meeting.",
+                              "Rule changed from %(effective_from)s: %(rrule)s at "
+                              "%(start_time)s (%(zone)s); %(num)s new meetings."),
     "organisation.register": N_("Registration submitted."),
     "organisation.register_known": N_("Registration submitted again by a known contact."),
     "organisation.verify": N_("E-mail address confirmed."),
@@ -128,6 +139,11 @@ SENTENCES: dict[str, str] = {
     "api_token.create": N_("API token created: %(name)s."),
     "api_token.revoke": N_("API token revoked."),
 }
+# The detail whose count chooses a plural sentence's form (its `num`).
+COUNTS = {"agenda.publish": "items", "deadline.invitations": "messages",
+          "deadline.reminder": "offset_days", "deadline.suggestions-open": "messages",
+          "suggestion.release": "outcomes", "series.schedule": "meetings",
+          "series.materialise": "meetings", "series.change_rule": "new_meetings"}
 # Entries whose sentence depends on a yes/no in their details.
 SWITCHES = {"meeting.hold_outcomes": "hold", "attendance.record": "held",
             "attendance.update": "held", "account.active": "active"}
@@ -310,7 +326,7 @@ def actor_name(label: str) -> str:
 
 
 def _when(moment: datetime, zone: str) -> str:
-    return format_datetime(moment.astimezone(get_zone(zone)), "medium", rebase=False)
+    return local_time(moment, zone, "medium")
 
 
 @dataclass(frozen=True)
@@ -366,8 +382,15 @@ def sentence(entry: AuditEntry, zone: str, names: _Names | None = None) -> str:
         params["organisations"] = ", ".join(str(n) for n in listed) or gettext("none")
     if isinstance(details.get("changes"), dict):
         params["changes"] = ", ".join(str(FIELDS.get(k, k)) for k in sorted(details["changes"]))
+    if isinstance(details.get("messages"), int):
+        params["sent"] = ngettext("%(num)s message", "%(num)s messages", details["messages"])
     try:
-        text = gettext(template, **params) if template else None
+        if isinstance(template, Plural):
+            params.pop("num", None)
+            text = ngettext(template.singular, template.plural,
+                            details[COUNTS[entry.action]], **params)
+        else:
+            text = gettext(template, **params) if template else None
     except (KeyError, TypeError, ValueError):
         text = None  # details of an older shape: say what happened, without the detail
     if text is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import Select, and_, func, or_, select
 
 from coordinator.accounts import permissions
@@ -42,7 +41,7 @@ def resend(message_id: int, *, now: datetime, actor: Actor) -> OutboxMessage:
         if message is None:
             raise NotFound(N_("No message %(id)s."), id=message_id)
         if message.state != OutboxState.FAILED:
-            raise Conflict(gettext("Only a failed message can be sent again."), field="state")
+            raise Conflict(N_("Only a failed message can be sent again."), field="state")
         previous = message.last_error
         message.state = OutboxState.QUEUED
         message.attempts = 0

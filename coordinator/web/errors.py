@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from coordinator.errors import InvalidInput, Refusal, status_of
+from coordinator.errors import N_, InvalidInput, Refusal, status_of
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def out_of_range(exc: OverflowError):
         # A date so far off that no time zone can show it: refused, never a 500.
-        refusal = InvalidInput(gettext("A date is out of range: use a year from 2000 to 2100."))
+        refusal = InvalidInput(N_("A date is out of range: use a year from %(first)s to "
+                                  "%(last)s."), first=2000, last=2100)
         return api_error(refusal) or _page(422, refusal.message)
 
     @app.errorhandler(CSRFError)

@@ -22,7 +22,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from werkzeug.http import http_date, parse_date, parse_etags
 
 from coordinator.cadence.zones import utc_now
@@ -44,12 +44,13 @@ from coordinator.feeds.tokens import (
     revoke_feed_tokens,
     rotate_feed_token,
 )
+from coordinator.i18n import language_of
 from coordinator.link_requests.models import LinkKind
 from coordinator.link_requests.services import ask_for_link
 from coordinator.links import absolute_url, row
 from coordinator.models import Contact, Series
 from coordinator.models.feeds import version_memo
-from coordinator.present import country_name
+from coordinator.present import committee_name, country_name
 from coordinator.reference.services import (
     all_countries,
     committees_in_order,
@@ -71,13 +72,15 @@ def cache() -> RenderCache:
 def _options() -> tuple[str | None, bool]:
     """?lang= and ?deadlines=, checked: a clear 400 rather than a guess."""
     if len(request.query_string) > MAX_QUERY:
-        abort(400, "The query string is too long.")
-    language = request.args.get("lang") or None
-    if language is not None and language not in current_app.config["LANGUAGES"]:
-        abort(400, "Unknown language; use one of: " + ", ".join(current_app.config["LANGUAGES"]))
+        abort(400, gettext("The query string is too long."))
+    asked = request.args.get("lang") or None
+    language = language_of(asked, current_app.config["LANGUAGES"])
+    if asked is not None and language is None:
+        abort(400, gettext("Unknown language; use one of: %(languages)s.",
+                           languages=", ".join(current_app.config["LANGUAGES"])))
     deadlines = request.args.get("deadlines", "0")
     if deadlines not in ("0", "1"):
-        abort(400, "deadlines must be 0 or 1.")
+        abort(400, gettext("deadlines must be 0 or 1."))
     return language, deadlines == "1"
 
 
@@ -283,7 +286,8 @@ def subscribe():
     country_links = [subscribe_links(f"/feeds/country/{c.iso}.ics", country_name(c),
                                       language) for c in countries]
     committees = committees_in_order()
-    committee_links = [subscribe_links(f"/feeds/committee/{c.slug}.ics", c.name_en, language)
+    committee_links = [subscribe_links(f"/feeds/committee/{c.slug}.ics", committee_name(c),
+                                        language)
                        for c in committees]
     return render_template("feeds.html", feeds=feeds, countries=country_links,
                            committees=committee_links)

@@ -9,8 +9,21 @@ from flask_babel import format_date
 from werkzeug.routing import BuildError
 
 from coordinator.cadence.zones import is_known_zone
-from coordinator.i18n import LANGUAGE_NAMES, local_time
-from coordinator.present import ITEM_KIND_LABELS, cancel_reason, moved_note
+from coordinator.i18n import (
+    LANGUAGE_NAMES,
+    language_of,
+    local_time,
+    negotiate,
+    written_in_note,
+)
+from coordinator.period_names import duration_words
+from coordinator.present import (
+    ITEM_KIND_LABELS,
+    NAME_HELPERS,
+    cancel_reason,
+    moved_note,
+    translated,
+)
 
 LANG_COOKIE = "lang"
 ZONE_COOKIE = "tz"
@@ -20,10 +33,11 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return "en"  # jobs and commands choose each recipient's language with force_locale
-    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
-    if asked is not None and asked in languages:
-        return asked
-    return request.accept_languages.best_match(languages) or "en"
+    for asked in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        chosen = language_of(asked, languages)
+        if chosen:
+            return chosen
+    return negotiate(request.accept_languages, languages) or "en"
 
 
 def select_timezone() -> str | None:
@@ -57,14 +71,17 @@ def install_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGE_NAMES=LANGUAGE_NAMES, local_time=local_time,
                                  current_locale=select_locale, item_kinds=ITEM_KIND_LABELS,
                                  language_url=language_url, moved_note=moved_note,
-                                 format_date=format_date, cancel_reason=cancel_reason)
+                                 format_date=format_date, cancel_reason=cancel_reason,
+                                 translated=translated, written_in_note=written_in_note)
+    app.jinja_env.globals.update(NAME_HELPERS)  # committees, countries, places, zones
+    app.jinja_env.globals.update(duration_words=duration_words)  # "7 days", not "168 hours"
 
     @app.after_request
     def remember_language(response):
         if request.blueprint == "feeds" and request.path.endswith(".ics"):
             return response  # calendar clients: no cookie, and the same bytes for everyone
-        asked = request.args.get("lang")
-        if asked in app.config["LANGUAGES"]:
+        asked = language_of(request.args.get("lang"), app.config["LANGUAGES"])
+        if asked:
             response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="Lax",
                                 httponly=True)
         response.vary.add("Accept-Language")

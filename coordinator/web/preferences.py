@@ -19,6 +19,7 @@ from coordinator.models import Contact
 from coordinator.people.editing import update_preferences, zone_choices
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
+from coordinator.web.zone_choices import zone_groups
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 
@@ -32,7 +33,7 @@ def _page(contact: Contact, token: str, *, form: dict[str, str] | None = None,
     with force_locale(language):
         return render_template(
             "preferences.html", token=token, contact=contact, form=values, error=error,
-            languages=list(LANGUAGE_NAMES.items()), zones=[(zone, zone) for zone in zone_choices()],
+            languages=list(LANGUAGE_NAMES.items()), zones=zone_groups(zone_choices()),
             saved=request.args.get("saved") == "1"), status
 
 

@@ -12,6 +12,7 @@ from coordinator.cadence.compliance import AgendaState
 from coordinator.cadence.periods import Period
 from coordinator.cadence.zones import is_known_zone, utc_now
 from coordinator.calendar.feeds import meeting_calendar
+from coordinator.content import services as content
 from coordinator.i18n import supported_language
 from coordinator.meetings.public import (
     agenda_timetable,
@@ -24,10 +25,11 @@ from coordinator.meetings.public import (
 )
 from coordinator.meetings.reads import find_meeting
 from coordinator.models import Committee, Country, Meeting
-from coordinator.present import KIND_LABELS, country_name, series_title
+from coordinator.present import KIND_LABELS, committee_name, country_name, series_title
 from coordinator.tracking import compliance as compliance_labels
 from coordinator.web.feeds import subscribe_links
 from coordinator.web.i18n import ZONE_COOKIE, select_timezone
+from coordinator.web.zone_choices import zone_groups
 
 bp = Blueprint("public", __name__)
 PAGE_SIZE = 50
@@ -74,7 +76,7 @@ def home():
         committees=found.committees,
         selected={"country": country, "committee": committee, "kind": kind},
         kinds=KIND_LABELS, country_name=country_name, series_title=series_title,
-        visitor_zone=visitor_zone(), zones=zone_choices(),
+        visitor_zone=visitor_zone(), zones=zone_groups(zone_choices()),
     )
 
 
@@ -88,7 +90,7 @@ def _calendars(meeting: Meeting, language: str) -> list[dict[str, str]]:
                                      country_name(series.country), language))
     if series.committee is not None:
         feeds.append(subscribe_links(f"/feeds/committee/{series.committee.slug}.ics",
-                                     series.committee.name_en, language))
+                                     committee_name(series.committee), language))
     return feeds
 
 
@@ -101,8 +103,9 @@ def meeting(meeting_id: int):
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
                            window_open=window_open(found, now),
                            window_ahead=now < found.deadlines.suggestions_open,
-                           visitor_zone=visitor_zone(), zones=zone_choices(),
-                           calendars=_calendars(found, language), language=language)
+                           visitor_zone=visitor_zone(), zones=zone_groups(zone_choices()),
+                           calendars=_calendars(found, language), language=language,
+                           agenda=content.agenda_for(found, language))
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
@@ -122,7 +125,8 @@ def meeting_agenda(meeting_id: int):
     found = find_meeting(meeting_id)
     return render_template("meeting_agenda.html", meeting=found,
                            title=series_title(found.series),
-                           items=agenda_timetable(found), visitor_zone=visitor_zone())
+                           items=agenda_timetable(found, str(get_locale() or "en")),
+                           visitor_zone=visitor_zone())
 
 
 def period_name(period: Period) -> str:
@@ -137,7 +141,7 @@ def body_name(body: Country | Committee | None) -> str:
     if isinstance(body, Country):
         return country_name(body)
     if isinstance(body, Committee):
-        return body.name_en
+        return committee_name(body)
     return gettext("Other meetings")
 
 

@@ -6,10 +6,8 @@ its field; the confirmation link works on any phone.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
-from babel.dates import get_timezone_location
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
@@ -34,7 +32,7 @@ from coordinator.people.registration import (
     renew_confirmation,
     zones_of,
 )
-from coordinator.present import country_name
+from coordinator.present import country_name, reading_order, zone_city
 from coordinator.reference.services import all_countries
 from coordinator.web.limits import per_link
 from coordinator.web.personal_links import personal_link
@@ -45,21 +43,9 @@ LISTS = ("kinds", "led_by", "countries", "languages")
 KEEP = 20000  # what a refused form gives back: all of any sensible answer
 
 
-def _sort_key(text: str) -> str:
-    """Alphabetical for a reader: Équateur among the E, not after Z."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def _city(zone: str) -> str:
-    try:
-        return str(get_timezone_location(zone, locale=get_locale(), return_city=True))
-    except (LookupError, ValueError):
-        return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
 def _countries() -> list[tuple[Country, str]]:
     named = [(c, country_name(c)) for c in all_countries()]
-    return sorted(named, key=lambda pair: _sort_key(pair[1]))
+    return sorted(named, key=lambda pair: reading_order(pair[1]))
 
 
 def _submitted() -> dict[str, Any]:
@@ -80,7 +66,7 @@ def _blank() -> dict[str, Any]:
 
 def _page(values: dict[str, Any], errors: dict[str, str], status: int):
     countries = _countries()
-    zones = [(name, [(zone, _city(zone)) for zone in zones_of(country)])
+    zones = [(name, [(zone, zone_city(zone)) for zone in zones_of(country)])
              for country, name in countries]
     return render_template(
         "registration/criteria.html", values=values, errors=errors, countries=countries,

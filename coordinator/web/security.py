@@ -8,9 +8,8 @@ from itertools import chain
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_babel import gettext
 
-from coordinator.errors import InvalidInput
+from coordinator.errors import N_, InvalidInput
 
 # Pages load only our own stylesheet and scripts: no inline code, no third parties.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,7 +60,7 @@ def refuse_hidden_characters() -> None:
         pairs = chain(pairs, _strings(body))
     for field, value in pairs:
         if hidden_characters(value):
-            raise InvalidInput(gettext(
+            raise InvalidInput(N_(
                 "This contains invisible control characters (perhaps pasted from another "
                 "program). Type the text again without them."), field=field or None)
 

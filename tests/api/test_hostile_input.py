@@ -47,6 +47,8 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "outcomes_hold": {"hold": True},
     "organisation_patch": {"name": "Red GT"},
     "contact_patch": {"name": "Ana"},
+    "translations_save": {"subject": "agenda_item", "subject_id": 1, "field": "title",
+                          "texts": {"ht": "Atik"}},
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -64,6 +64,12 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
+from coordinator.outcomes.messages import (
+    action_item_overdue_message,
+    action_item_reminder_message,
+    minutes_message,
+)
+from coordinator.outcomes.models import ActionItem, ActionStatus, Minutes, MinutesVersion
 from coordinator.people.messages import (
     organisation_approved_message,
     registration_confirm_message,
@@ -76,7 +82,7 @@ from tests.mail.scenario import make_world
 
 GOLDEN = Path(__file__).parent / "golden"
 TEMPLATES = Path(__file__).parents[2] / "templates" / "emails"
-LANGUAGES = ("en", "es", "pt", "fr", "ht")
+LANGUAGES = ("en", "es", "pt", "fr", "ht", "nl")
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 LINK = "https://coordinator.test/link/TOKEN"  # the signed links are tested elsewhere
 
@@ -118,6 +124,24 @@ class Golden:
             created_at=NOW, updated_at=NOW)
         db.session.add_all([self.committee_coordinator, self.applicant, self.suggestion,
                             self.proposal])
+        db.session.flush()
+        # Issue 16: published minutes (Spanish, so other readers see the note) and an
+        # action item owned by the contact's organisation.
+        minutes_text = "La reunión revisó el plan.\n\n- Visas de trabajo\n- Salud"
+        self.minutes = Minutes(meeting=self.meeting, text=minutes_text,
+                               decisions=["Publicar el plan"], written_in="es", version=1,
+                               created_at=NOW, updated_at=NOW)
+        self.minutes_version = MinutesVersion(
+            minutes=self.minutes, meeting_id=self.meeting.id, version=1, text=minutes_text,
+            html="<p>La reunión revisó el plan.</p><ul><li>Visas de trabajo</li>"
+                 "<li>Salud</li></ul>",
+            decisions=["Publicar el plan"], written_in="es", published_at=NOW)
+        self.action = ActionItem(
+            series_id=self.meeting.series_id, text="Share the list of consulates & fees",
+            written_in="en", owner_organisation_id=self.contact.organisation_id,
+            due_on=date(2026, 12, 20), zone=self.meeting.zone, status=ActionStatus.OPEN,
+            meeting_id=self.meeting.id, created_at=NOW, updated_at=NOW)
+        db.session.add_all([self.minutes, self.minutes_version, self.action])
         db.session.flush()
 
     def speak(self, language: str) -> None:
@@ -239,6 +263,13 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
                                                                    now=now),
         "suggestion_outcome": outcome,
         "organisation_approved": approved_for_coordinator,
+        "minutes_published": lambda: minutes_message(
+            invitation, g.minutes_version, text=g.minutes_version.text,
+            html=g.minutes_version.html, written_in="es", now=now),
+        "action_item_reminder": lambda: action_item_reminder_message(
+            g.action, g.contact, days_left=7, offset=7, now=now),
+        "action_item_overdue": lambda: action_item_overdue_message(g.action, g.contact,
+                                                                   now=now),
     }
 
 
@@ -249,7 +280,8 @@ CASES = ("invitation", "invitation_update", "invitation_observer", "invitation_c
          "proposal_link", "proposal_status", "proposal_received", "registration_confirm",
          "registration_known", "registration_approved", "registration_declined", "representative",
          "suggestions_open", "suggestion_received", "suggestion_outcome",
-         "organisation_approved")
+         "organisation_approved", "minutes_published", "action_item_reminder",
+         "action_item_overdue")
 
 
 def _part(message: EmailMessage, kind: str) -> str | None:

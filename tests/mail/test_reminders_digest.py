@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from babel import Locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from coordinator.cadence.recurrence import wall_clock
@@ -13,6 +15,7 @@ from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.mail.dispatch import dispatch
 from coordinator.meetings.services import move_meeting
 from coordinator.models import Account, Answer, Invitation, OutboxMessage, Role
+from coordinator.period_names import period_name
 from coordinator.tracking.digest import send_weekly_digest
 from coordinator.unit import Actor
 from tests.conftest import NOW
@@ -78,4 +81,7 @@ def test_the_weekly_digest_goes_once_a_week_to_the_secretariat(seeded, mailed) -
     assert len(digests) == 2
     body = digests[0].message.get_body(("plain",)).get_content()
     assert "GT" not in body or "2026" in body  # missed periods are listed with their year
-    assert "AR: 2026 Q1" in body  # Argentina held no national meeting in the first quarter
+    with force_locale("es"):  # the secretariat reads Spanish; periods are said in words
+        missed = gettext("%(who)s: %(period)s", who=Locale.parse("es").territories["AR"],
+                         period=period_name("quarter", 2026, 1))
+    assert missed in body  # Argentina held no national meeting in the first quarter

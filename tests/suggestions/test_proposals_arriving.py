@@ -3,6 +3,9 @@ dashboard), and the proposer is told at each step, each step in the audit log.""
 
 from __future__ import annotations
 
+import email
+import email.policy
+
 import pytest
 from sqlalchemy import select
 
@@ -74,7 +77,8 @@ def test_a_new_proposal_mails_each_active_coordinator_of_its_committee_only(worl
     assert row.language == "fr" and row.account_id == mine.id
     text = row.body
     assert "Ferias de empleo para retornados" in row.subject
-    assert f"/workspace/proposals#proposal-{proposal.id}" in text
+    assert f"/workspace/proposals?lang=fr#proposal-{proposal.id}" in email.message_from_string(
+        text, policy=email.policy.default).get_body(("plain",)).get_content()
     assert "07:00" in text  # 12:00 UTC in Port-au-Prince, the account's zone
     # The same form sent again stores nothing new and mails nobody again.
     _submit()
@@ -108,7 +112,7 @@ def test_the_new_proposal_mail_really_arrives(world, mailed) -> None:
            if str(r.message["Subject"]).strip().startswith("New written proposal")}
     assert set(got) == {"marie@gob.example"}
     text = plain_text(got["marie@gob.example"])
-    assert "https://coordinator.test/workspace/proposals#proposal-" in text
+    assert "https://coordinator.test/workspace/proposals?lang=" in text and "#proposal-" in text
     assert "Red de Acogida" in text
 
 

@@ -185,7 +185,7 @@ def test_the_printable_agenda_times_each_item(app, regional) -> None:
                  presenter="Secretaría", duration=minutes, language="es")
     publish_agenda(regional.id, now=NOW, actor=Actor.cli())
     page = app.test_client().get(f"/meetings/{regional.id}/agenda").get_data(as_text=True)
-    rows = re.findall(r"<td>(\d\d:\d\d)</td>\s*<td>([^<]+)<", page)
+    rows = re.findall(r"<td>(\d\d:\d\d)</td>\s*<td><span[^>]*>([^<]+)<", page)
     assert rows == [("09:00", "Apertura"), ("09:30", "Plan de trabajo")]
     assert "<script" not in page and "style=" not in page
     public = app.test_client().get(f"/meetings/{regional.id}").get_data(as_text=True)

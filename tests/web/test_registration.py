@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 import time_machine
+from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -35,6 +36,12 @@ from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.suggestions.helpers import html_text, link_in, plain_text
 from tests.web.people import csrf_of, log_in, make_account
+
+
+def _es(message: str) -> str:
+    """What a Spanish reader sees: mailed links carry the recipient's language."""
+    with force_locale("es"):
+        return str(escape(gettext(message)))
 
 VALID = {
     "name": "Red Jesuita con Migrantes",
@@ -132,12 +139,16 @@ def test_registration_confirmed_approved_and_mailed_in_the_contacts_language(
     assert "México" in plain_text(confirmation)  # the country named in Spanish
     link = link_in(plain_text(confirmation), "/register/confirm/")
 
+    assert f"{link}?lang=es" in plain_text(confirmation)  # in the contact's language
+    link = f"{link}?lang=es"
     opened = client.get(link)  # what a mail scanner does: shows a button, changes nothing
-    assert opened.status_code == 200 and "Confirm the address" in opened.get_data(as_text=True)
+    assert opened.status_code == 200 and _es("Confirm the address") in opened.get_data(
+        as_text=True)
     assert the_organisation().registration_state == RegistrationState.PENDING
     first = confirm(client, link)
-    assert first.status_code == 200 and "secretariat will now review" in first.get_data(
-        as_text=True)
+    assert first.status_code == 200 and _es(
+        "The secretariat will now review the registration and mail you its decision, with "
+        "the reason.") in first.get_data(as_text=True)
     organisation = the_organisation()
     assert organisation.registration_state == RegistrationState.VERIFIED
     assert organisation.verified_at == NOW
@@ -147,7 +158,8 @@ def test_registration_confirmed_approved_and_mailed_in_the_contacts_language(
 
     secretariat = make_account(Role.SECRETARIAT, email="sec@example.org")
     log_in(client, "sec@example.org")
-    listing = client.get("/workspace/registrations").get_data(as_text=True)
+    # The same browser followed a Spanish link (the language is remembered): ask English.
+    listing = client.get("/workspace/registrations?lang=en").get_data(as_text=True)
     assert "Red Jesuita con Migrantes" in listing and "Services to migrants" in listing
     assert listing.index("Waiting for the secretariat") < listing.index("Approved")
     detail = f"/workspace/registrations/{organisation.id}"
@@ -381,7 +393,8 @@ def test_an_expired_link_offers_a_new_one(seeded, mailed, client, frozen) -> Non
     assert expired.status_code == 410 and "This link has expired" in page
     assert the_organisation().registration_state == RegistrationState.PENDING
 
-    renewed = client.post(f"{old}/renew", data={"csrf_token": csrf_of(client, old)})
+    renewed = client.post(f"{old.split('?')[0]}/renew?lang=en",
+                          data={"csrf_token": csrf_of(client, old)})
     assert renewed.status_code == 200 and "Check your mail" in renewed.get_data(as_text=True)
     dispatch(later)
     fresh = link_in(plain_text(mailed.wait_for(2)[1]), "/register/confirm/")

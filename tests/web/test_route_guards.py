@@ -248,6 +248,8 @@ API_BODIES = {
     "api.put_on_agenda": {},
     "api.outcomes_hold": {"hold": True},
     "api.record_attendance": {"held": False},
+    "api.translations_save": {"subject": "meeting", "subject_id": 1, "field": "cancel_reason",
+                              "texts": {"ht": "Rezon"}},
 }
 
 

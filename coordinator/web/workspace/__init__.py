@@ -104,4 +104,5 @@ def register_views() -> None:
         registrations,
         rsvps,
         series,
+        translations,
     )

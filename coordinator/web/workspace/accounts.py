@@ -13,10 +13,11 @@ from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.meetings.reads import known_zones
 from coordinator.models import Account, Role
-from coordinator.present import country_name
+from coordinator.present import committee_name, country_name
 from coordinator.reference.services import all_countries, committees_in_order
 from coordinator.web.workspace import actor, bp, done, get_or_404, me, secretariat_only
 from coordinator.web.workspace.forms import text
+from coordinator.web.zone_choices import zone_groups
 
 
 def _page(form=None, error: InvalidInput | None = None, status: int = 200):
@@ -30,8 +31,8 @@ def _page(form=None, error: InvalidInput | None = None, status: int = 200):
         accounts=service.all_accounts(),
         form=form or {"language": "es", "zone": "UTC"}, error=error,
         countries=[(c.iso, country_name(c)) for c in countries],
-        committees=[(c.slug, c.name_en) for c in committees],
-        languages=list(LANGUAGE_NAMES.items()), zones=[(z, z) for z in known_zones()],
+        committees=[(c.slug, committee_name(c)) for c in committees],
+        languages=list(LANGUAGE_NAMES.items()), zones=zone_groups(known_zones()),
     ), status
 
 
@@ -81,7 +82,7 @@ def _own_page(form=None, error: InvalidInput | None = None, status: int = 200,
         form=form or {"name": account.name, "language": account.language,
                       "zone": account.zone},
         error=error, password_error=password_error,
-        languages=list(LANGUAGE_NAMES.items()), zones=[(z, z) for z in known_zones()],
+        languages=list(LANGUAGE_NAMES.items()), zones=zone_groups(known_zones()),
     ), status
 
 

@@ -6,7 +6,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext
 
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput, status_of
+from coordinator.errors import N_, InvalidInput, status_of
 from coordinator.meetings import attendance as service
 from coordinator.models import Meeting
 from coordinator.present import series_title
@@ -48,10 +48,10 @@ def attendance_record(meeting_id: int):
     try:
         held = {"yes": True, "no": False}.get(form.get("held", ""))
         if held is None:
-            raise InvalidInput(gettext("Say whether the meeting was held."), field="held")
+            raise InvalidInput(N_("Say whether the meeting was held."), field="held")
         ids = [an_id(v) for v in form.getlist("organisation")]
         if None in ids:
-            raise InvalidInput(gettext("Choose organisations from the list."),
+            raise InvalidInput(N_("Choose organisations from the list."),
                                field="organisations")
         service.record_attendance(meeting.id, held=held,
                                   organisation_ids=[i for i in ids if i is not None],

@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from coordinator.accounts import permissions
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput, status_of
+from coordinator.errors import N_, InvalidInput, status_of
 from coordinator.models import Committee
 from coordinator.people.committees import (
     committees_managed_by,
@@ -37,7 +37,7 @@ def representative(committee_id: int):
     contact = an_id(request.form.get("contact"))
     try:
         if contact is None:
-            raise InvalidInput(gettext("Choose a person from the list."), field="contact")
+            raise InvalidInput(N_("Choose a person from the list."), field="contact")
         designate_representative(committee.id, contact, now=utc_now(), actor=actor())
     except InvalidInput as exc:
         return _page(exc, status_of(exc))

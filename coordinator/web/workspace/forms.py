@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 
-from flask_babel import gettext
-
 from coordinator.cadence.deadlines import DeadlineOffsets
 from coordinator.cadence.kinds import SeriesKind
 from coordinator.cadence.zones import get_zone
-from coordinator.errors import InvalidInput
+from coordinator.errors import N_, InvalidInput
 from coordinator.meetings.series import RuleChange, SeriesInput
 
 WEEKEND_CHOICES: dict[str, bool | None] = {"auto": None, "move": False, "allow": True}
@@ -25,14 +23,14 @@ def a_date(form: Mapping[str, str], name: str, *, required: bool = True) -> date
     value = text(form, name, 20)
     if value is None:
         if required:
-            raise InvalidInput(gettext("Give a date."), field=name)
+            raise InvalidInput(N_("Give a date."), field=name)
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(gettext("Give a date as YYYY-MM-DD."), field=name) from exc
+        raise InvalidInput(N_("Give a date as YYYY-MM-DD."), field=name) from exc
     if not 2000 <= day.year <= 2100:
-        raise InvalidInput(gettext("Give a date as YYYY-MM-DD."), field=name)
+        raise InvalidInput(N_("Give a date as YYYY-MM-DD."), field=name)
     return day
 
 
@@ -41,7 +39,7 @@ def a_time(form: Mapping[str, str], name: str) -> time:
     try:
         return time.fromisoformat(value or "")
     except ValueError as exc:
-        raise InvalidInput(gettext("Give a time as HH:MM."), field=name) from exc
+        raise InvalidInput(N_("Give a time as HH:MM."), field=name) from exc
 
 
 def a_number(form: Mapping[str, str], name: str, default: int | None = None,
@@ -52,10 +50,10 @@ def a_number(form: Mapping[str, str], name: str, default: int | None = None,
     try:
         number = int(value or "")
     except ValueError as exc:
-        raise InvalidInput(gettext("Give a whole number."), field=name) from exc
+        raise InvalidInput(N_("Give a whole number."), field=name) from exc
     if not low <= number <= high:
-        raise InvalidInput(gettext("Give a number from %(low)s to %(high)s.", low=low,
-                                   high=high), field=name)
+        raise InvalidInput(N_("Give a number from %(low)s to %(high)s."), field=name, low=low,
+                           high=high)
     return number
 
 
@@ -64,7 +62,7 @@ def a_zone(form: Mapping[str, str], name: str = "zone") -> str:
     try:
         get_zone(value)
     except InvalidInput as exc:
-        raise InvalidInput(gettext("Choose a time zone from the list."), field=name) from exc
+        raise InvalidInput(N_("Choose a time zone from the list."), field=name) from exc
     return value
 
 
@@ -81,7 +79,7 @@ def series_input(form: Mapping[str, str], *, coordinator_id: int | None) -> Seri
     try:
         kind = SeriesKind(form.get("kind") or "")
     except ValueError as exc:
-        raise InvalidInput(gettext("Choose a kind of meeting."), field="kind") from exc
+        raise InvalidInput(N_("Choose a kind of meeting."), field="kind") from exc
     first = a_date(form, "first_date")
     assert first is not None
     return SeriesInput(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from coordinator.accounts import permissions
 from coordinator.agendas import moderation
 from coordinator.agendas import services as agenda
 from coordinator.agendas import suggestions as suggestions_service
 from coordinator.cadence.zones import utc_now
+from coordinator.content import services as content
 from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.invitations.rsvp import rsvp_summary
@@ -33,6 +34,7 @@ from coordinator.web.workspace import (
     me,
 )
 from coordinator.web.workspace.forms import a_moment, a_number, a_zone, text
+from coordinator.web.zone_choices import zone_groups
 
 
 def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
@@ -44,8 +46,9 @@ def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
         kinds=KIND_LABELS, items=agenda.draft_items(meeting),
         item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=topics.pending,
         decided=topics.decided, held=topics.held,
-        rsvp=rsvp_summary(meeting.id), zones=[(z, z) for z in known_zones()], error=error,
+        rsvp=rsvp_summary(meeting.id), zones=zone_groups(known_zones()), error=error,
         changeable=is_changeable(meeting, utc_now()), country_name=country_name,
+        translation_gaps=content.translation_status(meeting).missing,
         form=form or {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
                       "zone": meeting.zone,
                       "duration": str(int((meeting.end_at - meeting.start_at)
@@ -106,7 +109,8 @@ def _item_fields() -> dict:
     return {"kind": form.get("kind") or "", "title": text(form, "title", 200) or "",
             "presenter": text(form, "presenter", 200),
             "duration": a_number(form, "item_duration", 15, low=1, high=480),
-            "language": form.get("language") or None}
+            "language": form.get("language") or None,
+            "written_in": form.get("written_in") or None}
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
@@ -172,7 +176,8 @@ def agenda_publish(meeting_id: int):
 def release(meeting_id: int):
     found = managed_meeting(meeting_id)
     count = suggestions_service.release_outcomes(found.id, now=utc_now(), actor=actor())
-    return _back(found, gettext("%(n)s outcomes announced.", n=count))
+    return _back(found, ngettext("%(num)s outcome announced.", "%(num)s outcomes announced.",
+                                 count))
 
 
 @bp.post("/meetings/<int:meeting_id>/outcomes/hold")

@@ -4,7 +4,7 @@ coordinator of an organisation's country, correct names, websites and contacts."
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from coordinator.accounts.permissions import can_edit_organisation, is_secretariat
 from coordinator.cadence.zones import utc_now
@@ -16,6 +16,7 @@ from coordinator.present import country_name
 from coordinator.reference.services import all_countries
 from coordinator.web.workspace import actor, allowed, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import text
+from coordinator.web.zone_choices import zone_groups
 
 
 @bp.get("/organisations")
@@ -73,7 +74,7 @@ def _contact_page(contact: Contact, form: dict | None = None,
     return render_template(
         "workspace/contact_edit.html", contact=contact, organisation=contact.organisation,
         form=values, error=error, languages=list(LANGUAGE_NAMES.items()),
-        zones=[(zone, zone) for zone in service.zone_choices()]), status
+        zones=zone_groups(service.zone_choices())), status
 
 
 @bp.get("/contacts/<int:contact_id>/edit")
@@ -100,7 +101,8 @@ def contact_save(contact_id: int):
         return _contact_page(contact, values, exc, status_of(exc))
     message = gettext("Saved: %(name)s.", name=edited.contact.name)
     if edited.requeued:
-        message += " " + gettext("%(n)s e-mails that had failed go out again to the new "
-                                 "address.", n=edited.requeued)
+        message += " " + ngettext("%(num)s e-mail that had failed goes out again to the new "
+                                  "address.", "%(num)s e-mails that had failed go out again "
+                                  "to the new address.", edited.requeued)
     return done(message, url_for("workspace.organisation_edit",
                                  organisation_id=edited.contact.organisation_id))

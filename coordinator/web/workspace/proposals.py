@@ -9,7 +9,7 @@ from flask_babel import gettext
 from coordinator.accounts import permissions
 from coordinator.agendas import proposals as service
 from coordinator.cadence.zones import utc_now
-from coordinator.errors import InvalidInput, status_of
+from coordinator.errors import N_, InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Proposal
 from coordinator.reference.services import committees_in_order
@@ -60,7 +60,7 @@ def proposal_agenda(proposal_id: int):
     try:
         meeting_id = an_id(chosen)
         if chosen and meeting_id is None:
-            raise InvalidInput(gettext("Choose one of the committee's briefings ahead."),
+            raise InvalidInput(N_("Choose one of the committee's briefings ahead."),
                                field="meeting")
         service.add_proposal_to_agenda(proposal.id, meeting_id=meeting_id, now=utc_now(),
                                        actor=actor())

@@ -14,7 +14,7 @@ from coordinator.accounts import permissions
 from coordinator.cadence.kinds import KIND_RULES, SeriesKind
 from coordinator.cadence.picker import MONTH_STEPS, NTHS, WEEKDAYS, DayChoice, Picker, picker_of
 from coordinator.cadence.zones import get_zone, utc_now
-from coordinator.errors import InvalidInput, status_of
+from coordinator.errors import N_, InvalidInput, status_of
 from coordinator.invitations.participants import (
     Whom,
     add_participant,
@@ -49,7 +49,7 @@ from coordinator.models import (
     ParticipantRole,
     Series,
 )
-from coordinator.present import KIND_LABELS, country_name, series_title
+from coordinator.present import KIND_LABELS, committee_name, country_name, series_title
 from coordinator.reference.services import (
     all_countries,
     committees_in_order,
@@ -58,6 +58,7 @@ from coordinator.reference.services import (
 )
 from coordinator.web.workspace import actor, allowed, an_id, bp, done, get_or_404, me
 from coordinator.web.workspace.forms import rule_change, series_input
+from coordinator.web.zone_choices import zone_groups
 
 PREVIEW_ROWS = 12  # the page shows the next twelve meetings
 ROLE_LABELS = {
@@ -105,7 +106,7 @@ def _picker(form: Mapping[str, str], usual: str | None = None) -> Picker | None:
         try:
             return int(value) if value else None
         except ValueError as exc:
-            raise InvalidInput(gettext("Give a whole number."), field=name) from exc
+            raise InvalidInput(N_("Give a whole number."), field=name) from exc
 
     return Picker(months=number("every_months") or 0,
                   on=(form.get("on") or DayChoice.SAME_DAY).strip(),
@@ -133,8 +134,8 @@ def _choices() -> dict:
         committees = [c for c in committees if c.id == account.committee_id]
     return {"kinds": {k.value: KIND_LABELS[k] for k in kinds},
             "countries": [(c.iso, country_name(c)) for c in countries],
-            "committees": [(c.slug, c.name_en) for c in committees],
-            "zones": [(z, z) for z in known_zones()], **_picker_choices()}
+            "committees": [(c.slug, committee_name(c)) for c in committees],
+            "zones": zone_groups(known_zones()), **_picker_choices()}
 
 
 def _preview_rows(data: SeriesInput, series_id: int | None = None) -> list[PreviewRow]:
@@ -173,8 +174,9 @@ def series_new():
             allowed(permissions.can_create(account, data.kind, data.country, data.committee))
             if request.form.get("action") == "save":
                 series = schedule_series(data, now=utc_now(), actor=actor())
-                return done(gettext("The series is scheduled: %(n)s meetings.",
-                                    n=len(series.meetings)),
+                return done(ngettext("The series is scheduled: %(num)s meeting.",
+                                     "The series is scheduled: %(num)s meetings.",
+                                     len(series.meetings)),
                             url_for("workspace.series_detail", series_id=series.id))
             rows = _preview_rows(data)
         except InvalidInput as exc:
@@ -204,7 +206,7 @@ def _detail(series: Series, *, rule_form=None, rule_rows=None, effects=None, err
         "workspace/series_detail.html", series=series, series_title=series_title,
         kinds=KIND_LABELS, rule=rule, organisations=organisations, participants=participants,
         roles=roles_for(series.kind), role_labels=ROLE_LABELS,
-        zones=[(z, z) for z in known_zones()],
+        zones=zone_groups(known_zones()),
         upcoming=upcoming,
         own_participants=meeting_participants([m.id for m in upcoming])
         if series.kind == SeriesKind.COORDINATORS else {},
@@ -226,7 +228,7 @@ def _detail(series: Series, *, rule_form=None, rule_rows=None, effects=None, err
         host_error=host_error, country_name=country_name,
         all_countries=[(c.iso, country_name(c))
                        for c in sorted(all_countries(), key=country_name)],
-        all_committees=[(c.slug, c.name_en) for c in committees_in_order()],
+        all_committees=[(c.slug, committee_name(c)) for c in committees_in_order()],
     ), status
 
 
@@ -274,7 +276,7 @@ def series_coordinator(series_id: int):
     try:
         account_id = an_id(request.form.get("coordinator"))
         if account_id is None:
-            raise InvalidInput(gettext("Choose a coordinator from the list."),
+            raise InvalidInput(N_("Choose a coordinator from the list."),
                                field="coordinator")
         set_coordinator(series.id, account_id, now=utc_now(), actor=actor())
     except InvalidInput as exc:
@@ -294,9 +296,9 @@ def series_participant(series_id: int):
         organisation_id = an_id(request.form.get("organisation"))
         if account_id is None and organisation_id is None:
             field = "account" if "account" in request.form else "organisation"
-            raise InvalidInput(gettext("Choose an organisation from the list.")
+            raise InvalidInput(N_("Choose an organisation from the list.")
                                if field == "organisation"
-                               else gettext("Choose a coordinator from the list."), field=field)
+                               else N_("Choose a coordinator from the list."), field=field)
         add_participant(now=utc_now(), actor=actor(), series_id=series.id,
                         organisation_id=None if account_id else organisation_id,
                         account_id=account_id,
@@ -311,12 +313,12 @@ def _whom(form: Mapping[str, str]) -> tuple[Whom, str]:
     """The country or committee chosen, and its name in the reader's language."""
     country, committee = form.get("country") or None, form.get("committee") or None
     if country and committee:
-        raise InvalidInput(gettext("Choose a country or a committee, not both."),
+        raise InvalidInput(N_("Choose a country or a committee, not both."),
                            field="country")
     whom = Whom(country=country, committee=committee)
     found = find_country(country) if country else None
     named = find_committee(committee) if committee else None
-    name = (country_name(found) if found else named.name_en if named
+    name = (country_name(found) if found else committee_name(named) if named
             else country or committee or "")
     return whom, name
 
