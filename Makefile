@@ -58,8 +58,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# The suite on one worker per core, two at most (each has its own databases).
+# TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto --maxprocesses=2
 test: install-test lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: install-test
 	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python $$b; done

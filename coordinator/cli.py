@@ -751,6 +751,57 @@ def translations_set(meeting_id: int, subject: str, subject_id: int, field: str,
 
 
 @main.group()
+def minutes() -> None:
+    """A meeting's minutes."""
+
+
+@minutes.command("publish")
+@click.argument("meeting_id", type=int)
+@click.option("--what-changed", help="Required from the second version on.")
+@with_appcontext
+@refuses_bad_input
+def minutes_publish(meeting_id: int, what_changed: str | None) -> None:
+    """Publish the draft minutes as the next version (mailed to participants)."""
+    from coordinator.outcomes.minutes import publish_minutes
+
+    version = publish_minutes(meeting_id, now=utc_now(), actor=Actor.cli(),
+                              what_changed=what_changed)
+    click.echo(f"Minutes version {version.version} published.")
+
+
+@main.group("action-items")
+def action_items() -> None:
+    """Action items: who does what by when."""
+
+
+@action_items.command("list")
+@click.option("--overdue", is_flag=True, help="Only items whose due date has passed.")
+@with_appcontext
+def action_items_list(overdue: bool) -> None:
+    """Every action item (or the overdue ones), soonest due first."""
+    from coordinator.outcomes import reads
+
+    for item in reads.action_items(overdue=overdue, now=utc_now()):
+        click.echo(f"{item.id}\t{item.status.value}\t{item.due_on.isoformat()}\t"
+                   f"{reads.owner_key(item)}\t{' '.join(item.text.split())}")
+
+
+@action_items.command("set-status")
+@click.argument("item_id", type=int)
+@click.argument("status", type=click.Choice(["open", "in-progress", "done", "dropped"]))
+@click.option("--reason", help="Required to drop an item.")
+@with_appcontext
+@refuses_bad_input
+def action_items_set_status(item_id: int, status: str, reason: str | None) -> None:
+    """Move an item to another status (a dropped one says why)."""
+    from coordinator.outcomes.action_items import update_action_item
+
+    item = update_action_item(item_id, now=utc_now(), actor=Actor.cli(), status=status,
+                              reason=reason)
+    click.echo(f"Action item {item.id} is {item.status.value}.")
+
+
+@main.group()
 def suggestions() -> None:
     """Moderate the topics participants suggested."""
 

@@ -77,6 +77,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 14 * 86400,
+        # argon2-cffi's PasswordHasher arguments; empty: its defaults (RFC 9106). Hashes
+        # made with other parameters are redone at the next log-in.
+        "PASSWORD_HASH_PARAMETERS": {},
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_DEFAULT_SENDER": "coordinator@localhost",

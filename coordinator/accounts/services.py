@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 
 from coordinator.accounts.messages import password_link_message
@@ -27,10 +30,19 @@ MAX_PASSWORD = 1000  # argon2 takes any length; this only bounds the work per re
 SETUP_LINK_SECONDS = 7 * 86400
 RESET_LINK_SECONDS = 2 * 3600
 
-_hasher = PasswordHasher()
-# Verifying against this costs what a real check costs, so "no such account" takes as long
-# as "wrong password" and the answer time tells nobody which addresses have accounts.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+@cache
+def _hashing(parameters: tuple[tuple[str, Any], ...]) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(**dict(parameters))
+    # Verifying against the second costs what a real check costs, so "no such account"
+    # takes as long as "wrong password": the answer time tells nobody who has an account.
+    return hasher, hasher.hash("not a password of anyone")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """argon2 with the app's PASSWORD_HASH_PARAMETERS (argon2-cffi's defaults when empty),
+    and a hash of nobody's password made with them."""
+    return _hashing(tuple(sorted(current_app.config["PASSWORD_HASH_PARAMETERS"].items())))
 
 
 def actor_for(account: Account) -> Actor:
@@ -76,7 +88,7 @@ def set_password(account: Account, password: str, *, now: datetime) -> Account:
     ensure_aware(now, "now")
     check_password_strength(password, account.email)
     with unit_of_work(actor_for(account), now) as unit:
-        account.password_hash = _hasher.hash(password)
+        account.password_hash = _hasher()[0].hash(password)
         account.password_changed_at = now
         unit.record("account.password", "account", account.id)
     return account
@@ -113,8 +125,9 @@ def change_password(account: Account, *, current: str, new: str, now: datetime) 
     open on a shared computer cannot take the account over. Every other session ends."""
     ensure_aware(now, "now")
     stored = account.password_hash
+    hasher, nobody = _hasher()
     try:
-        _hasher.verify(stored or _DUMMY_HASH, (current or "")[:MAX_PASSWORD])
+        hasher.verify(stored or nobody, (current or "")[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError) as exc:
         raise InvalidInput(N_("The current password is not right."),
                            field="current_password") from exc
@@ -130,15 +143,16 @@ def authenticate(email: str, password: str, *, now: datetime) -> Account | None:
     password = (password or "")[:MAX_PASSWORD]
     account = db.session.scalar(select(Account).where(func.lower(Account.email) == address))
     stored = account.password_hash if account is not None and account.active else None
+    hasher, nobody = _hasher()
     try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
+        hasher.verify(stored or nobody, password)
     except (VerificationError, InvalidHashError):
         return None
     if stored is None or account is None:
         return None
     with unit_of_work(actor_for(account), now) as unit:
-        if _hasher.check_needs_rehash(stored):
-            account.password_hash = _hasher.hash(password)
+        if hasher.check_needs_rehash(stored):
+            account.password_hash = hasher.hash(password)
         account.last_login_at = now
         unit.record("account.login", "account", account.id)
     return account

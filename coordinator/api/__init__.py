@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
         history,
         meetings,
         moderation,
+        outcomes,
         people,
         reference,
         series,

@@ -573,3 +573,92 @@ class HostCountryIn(Input):
 class HostCountryOut(BaseModel):
     meeting_id: int
     host_country: str | None
+
+
+# --- Minutes and action items (issue 16) ------------------------------------------------
+
+Language = Literal["en", "es", "pt", "fr", "ht", "nl"]
+OwnerKey = Annotated[str, Field(
+    pattern=r"^(country:[A-Z]{2}|committee:[a-z0-9-]{1,80}|organisation:[1-9][0-9]{0,9}"
+            r"|account:[1-9][0-9]{0,9})$",
+    description="country:GT, committee:<slug>, organisation:<id> or account:<id>.")]
+MinutesText = text(20000)
+Decision = text(500)
+ItemText = text(1000, 1)
+
+
+class MinutesIn(Input):
+    text: MinutesText  # type: ignore[valid-type]
+    decisions: list[Decision] = Field(default_factory=list, max_length=50,  # type: ignore[valid-type]
+                                       description="One decision per entry.")
+    written_in: Language | None = Field(
+        None, description="The language the minutes are written in (default: the caller's).")
+
+
+class PublishMinutesIn(Input):
+    what_changed: Reason | None = Field(  # type: ignore[valid-type]
+        None, description="Required from the second version on.")
+
+
+class MinutesVersionOut(BaseModel):
+    version: int
+    text: str = Field(description="Markdown, as written.")
+    html: str = Field(description="Rendered and sanitised HTML.")
+    decisions: list[str]
+    written_in: str | None
+    what_changed: str | None
+    published_at: AwareDatetime
+
+
+class MinutesOut(BaseModel):
+    meeting_id: int
+    versions: list[MinutesVersionOut] = Field(description="Published versions, oldest first.")
+
+
+class DraftOut(BaseModel):
+    meeting_id: int
+    text: str
+    decisions: list[str]
+    written_in: str | None
+    version: int = Field(description="The last published version (0: none).")
+    draft_changed: bool
+
+
+class ActionItemIn(Input):
+    text: ItemText  # type: ignore[valid-type]
+    owner: OwnerKey
+    due_on: Day
+    agenda_item_id: Id | None = None
+    written_in: Language | None = None
+
+
+class ActionItemPatch(Input):
+    status: Literal["open", "in-progress", "done", "dropped"] | None = None
+    reason: Reason | None = Field(None, description="Why it is dropped.")  # type: ignore[valid-type]
+    due_on: Day | None = None
+    text: ItemText | None = None  # type: ignore[valid-type]
+
+
+class ActionItemQuery(Query):
+    status: Literal["open", "in-progress", "done", "dropped"] | None = None
+    overdue: bool = False
+
+
+class ActionItemOut(BaseModel):
+    id: int
+    series_id: int
+    meeting_id: int | None
+    agenda_item_id: int | None
+    text: str
+    written_in: str | None
+    owner: str = Field(description="country:GT, committee:<slug>, organisation:<id> or "
+                       "account:<id>.")
+    owner_name: str
+    due_on: date
+    status: str
+    reason: str | None
+    updated_at: AwareDatetime
+
+
+class ActionItemList(BaseModel):
+    items: list[ActionItemOut]

@@ -13,6 +13,8 @@ from coordinator.extensions import db
 from coordinator.i18n import supported_language
 from coordinator.mail.outbox import already_queued, enqueue
 from coordinator.models import Account, Committee, Country, Meeting, Role
+from coordinator.outcomes.action_items import overdue_items
+from coordinator.outcomes.reads import owner_label
 from coordinator.period_names import name_of_period
 from coordinator.present import committee_name, country_name, reading_order, series_title
 from coordinator.tracking.compliance import compliance_report
@@ -23,9 +25,10 @@ SEND_AFTER_HOUR = 8  # Monday 08:00 in the reader's zone
 
 
 def digest_content(now: datetime, language: str) -> dict:
-    """What the digest says, in the reader's language: agendas late or missing, and
-    periods missed, this year so far. Countries, committees, periods and dates are named
-    as a reader says them, never as ISO codes, slugs, "Q1" or ISO dates."""
+    """What the digest says, in the reader's language: agendas late or missing, periods
+    missed this year so far, and action items past their due date. Countries, committees,
+    periods and dates are named as a reader says them, never as ISO codes, slugs, "Q1" or
+    ISO dates."""
     report = compliance_report(now.year, now=now)
     late = [r for r in report.agendas if r.state in (AgendaState.LATE, AgendaState.MISSING)
             and r.days_late > 0]
@@ -42,7 +45,10 @@ def digest_content(now: datetime, language: str) -> dict:
         committees = {c.slug: committee_name(c) for c in db.session.scalars(select(Committee))}
         missed = (_missed(report.countries, countries)
                   + _missed(report.committees, committees))
-    return {"late_agendas": late_items, "missed": missed}
+        overdue = [{"text": " ".join(item.text.split()), "owner": owner_label(item),
+                    "series": series_title(item.series),
+                    "due": format_date(item.due_on, "long")} for item in overdue_items(now)]
+    return {"late_agendas": late_items, "missed": missed, "overdue": overdue}
 
 
 def _missed(table: dict[str, list[Cell]], names: dict[str, str]) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from coordinator.meetings.public import (
 )
 from coordinator.meetings.reads import find_meeting
 from coordinator.models import Committee, Country, Meeting
+from coordinator.outcomes import reads as outcome_reads
 from coordinator.present import KIND_LABELS, committee_name, country_name, series_title
 from coordinator.tracking import compliance as compliance_labels
 from coordinator.web.feeds import subscribe_links
@@ -105,7 +106,11 @@ def meeting(meeting_id: int):
                            window_ahead=now < found.deadlines.suggestions_open,
                            visitor_zone=visitor_zone(), zones=zone_groups(zone_choices()),
                            calendars=_calendars(found, language), language=language,
-                           agenda=content.agenda_for(found, language))
+                           agenda=content.agenda_for(found, language),
+                           minutes=outcome_reads.public_minutes(found, language),
+                           open_items=outcome_reads.items_of_meeting(found.id,
+                                                                     unsettled_only=True),
+                           owner_label=outcome_reads.owner_label)
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")

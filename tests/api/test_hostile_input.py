@@ -14,6 +14,7 @@ stored as typed and escaped on output, which the XSS tests of pages, mails and f
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -49,6 +50,10 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "contact_patch": {"name": "Ana"},
     "translations_save": {"subject": "agenda_item", "subject_id": 1, "field": "title",
                           "texts": {"ht": "Atik"}},
+    "minutes_save": {"text": "Minutes", "decisions": ["One"]},
+    "minutes_publish": {"what_changed": "A correction"},
+    "action_item_add": {"text": "Do", "owner": "country:GT", "due_on": "2027-03-01"},
+    "action_item_patch": {"status": "dropped", "reason": "No longer needed"},
 }
 
 
@@ -109,7 +114,7 @@ def _url(path: str, world) -> str:  # type: ignore[no-untyped-def]
            "organisation_id": world.organisation_id, "item_id": world.item_id,
            "suggestion_id": world.suggestion_id, "proposal_id": world.proposal_id,
            "committee_id": world.committee_id, "participant_id": world.participant_id,
-           "contact_id": world.contact_id}
+           "contact_id": world.contact_id, "action_item_id": world.action_item_id}
     return "/api/v1" + path.format(**ids)
 
 
@@ -121,6 +126,7 @@ def armed_world(world):  # type: ignore[no-untyped-def]
     from coordinator.agendas.services import add_item
     from coordinator.extensions import db
     from coordinator.models import Committee, Contact, Participant, Proposal, Suggestion
+    from coordinator.outcomes.action_items import Owner, add_action_item
     from coordinator.unit import Actor
 
     contact = db.session.scalar(sa.select(Contact))
@@ -138,6 +144,9 @@ def armed_world(world):  # type: ignore[no-untyped-def]
     world.suggestion_id, world.proposal_id = suggestion.id, proposal.id
     world.committee_id, world.participant_id = committee.id, participant.id
     world.contact_id = contact.id
+    world.action_item_id = add_action_item(
+        text="Report", owner=Owner(country="GT"), due_on=date(2027, 3, 1),
+        meeting_id=world.meeting_id, now=NOW, actor=Actor.cli()).id
     return world
 
 

@@ -62,10 +62,10 @@ def test_special_coordinator_schedules_previews_moves_and_publishes(live, page) 
     assert moved.start_local.strftime("%H:%M") == "15:30"
 
     add = page.locator("form[action$='/agenda']")
-    add.get_by_label("Title").fill("Progress on the national commitments")
+    add.get_by_label("Title", exact=True).fill("Progress on the national commitments")
     add.get_by_role("button", name="Add to the draft").click()
     add = page.locator("form[action$='/agenda']")
-    add.get_by_label("Title").fill("Proposals from civil society")
+    add.get_by_label("Title", exact=True).fill("Proposals from civil society")
     add.get_by_role("button", name="Add to the draft").click()
     page.get_by_role("button", name="Move up: Proposals from civil society").click()
     items = page.locator("ol.agenda > li strong")

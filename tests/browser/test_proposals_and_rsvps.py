@@ -71,7 +71,7 @@ def test_a_committee_coordinator_takes_a_proposal_from_mail_to_agenda(live, page
     told = mail_to(mailed, "marie@gob.example", 1)[0]
     text = plain_text(told)
     assert "Ferias de empleo para retornados" in text and "Red de Acogida" in text
-    found = re.search(r"(http://127\.0\.0\.1:\d+/workspace/proposals#proposal-\d+)", text)
+    found = re.search(r"(http://127\.0\.0\.1:\d+/workspace/proposals\?lang=\w+#proposal-\d+)", text)
     assert found is not None, text
     log_in(page, live, "marie@gob.example")
     assert "Written proposals waiting" in page.content()

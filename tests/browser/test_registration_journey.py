@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
 from coordinator.extensions import db
 from coordinator.mail.dispatch import dispatch
@@ -51,14 +52,21 @@ def test_cso_registers_confirms_and_is_approved(live, page, mailed) -> None:
     organisation = db.session.scalar(sa.select(Organisation))
     assert organisation.registration_state == RegistrationState.PENDING
 
-    page.goto(mailed_link(mailed, 1, "/register/confirm/"))
-    page.get_by_role("button", name="Confirm the address").click()
-    page.get_by_text("secretariat will now review").wait_for()
+    link = mailed_link(mailed, 1, "/register/confirm/")
+    assert link.endswith("?lang=es")  # the mail's link opens in Lucía's language
+    page.goto(link)
+    with force_locale("es"):
+        confirm = gettext("Confirm the address")
+        reviewing = gettext("The secretariat will now review the registration and mail you "
+                            "its decision, with the reason.")
+    page.get_by_role("button", name=confirm).click()
+    page.get_by_text(reviewing).wait_for()
     page.shot("confirmed")
     db.session.expire_all()
     assert db.session.get(Organisation, organisation.id).registration_state \
         == RegistrationState.VERIFIED
 
+    page.goto(f"{live}/?lang=en")  # the secretariat reads English on this browser
     log_in(page, live, "sec@example.org")
     page.goto(f"{live}/workspace/registrations")
     page.get_by_role("link", name="Colectivo Frontera Sur").first.click()

@@ -241,7 +241,9 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
         "digest": lambda: digest_message(g.coordinator, {
             "late_agendas": [{"title": "Mesa nacional", "date": "2026-10-01", "state": "late",
                               "days": 4}],
-            "missed": [{"who": "Guatemala", "period": "2026 Q3"}]}, now=now),
+            "missed": [{"who": "Guatemala", "period": "2026 Q3"}],
+            "overdue": [{"text": "Share the list of consulates", "owner": "Red de Acogida",
+                         "series": "Mesa nacional", "due": "2026-11-20"}]}, now=now),
         "password_setup": lambda: password_link_message(g.coordinator, LINK, setup=True,
                                                         hours=168, epoch=0, now=now),
         "password_reset": lambda: password_link_message(g.coordinator, LINK, setup=False,

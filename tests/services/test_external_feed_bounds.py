@@ -272,11 +272,18 @@ def test_free_and_cancelled_occurrences_count_against_the_walk() -> None:
     "RRULE:FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30",
 ])
 def test_rules_that_make_the_expander_spin_are_stopped_at_their_cpu_limit(rule) -> None:
+    """The search for a day that never comes is bounded: either it is cut at its CPU
+    second ("too_complex"), or, on a fast CPU, it reaches year 9999 within that second and
+    finds nothing beyond DTSTART (which RFC 5545 counts as the first instance whatever the
+    rule says). Either way it answers within the bound."""
     spinning = calendar(event("never", NOW, extra=rule))
     started = time.monotonic()
-    with pytest.raises(Unusable) as refused:
-        _within(10, lambda: busy_intervals(spinning, SINCE, UNTIL, seconds=1))
-    assert refused.value.code == "too_complex"
+    try:
+        found = _within(10, lambda: busy_intervals(spinning, SINCE, UNTIL, seconds=1))
+    except Unusable as refused:
+        assert refused.code == "too_complex"
+    else:
+        assert len(found) <= 1 and all(busy[2] == "never" for busy in found), found
     assert time.monotonic() - started < 1 + SLACK
 
 

@@ -13,7 +13,10 @@ from coordinator.models import Account, Committee, Country, Role
 
 PASSWORD = "a long test passphrase"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-_hash = PasswordHasher().hash(PASSWORD)
+# The test apps' argon2 cost (a fraction of a millisecond, against a fifth of a second):
+# every log-in of every test checks a password. The production cost is the default.
+HASH_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+_hash = PasswordHasher(**HASH_PARAMETERS).hash(PASSWORD)
 
 
 def make_account(role: Role, *, email: str, country: str | None = None,

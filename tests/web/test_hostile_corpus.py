@@ -48,6 +48,8 @@ from coordinator.models import (
     OutboxState,
     Role,
 )
+from coordinator.outcomes.action_items import Owner, add_action_item
+from coordinator.outcomes.minutes import save_draft
 from coordinator.people.registration import (
     confirm_registration,
     confirmation_link,
@@ -127,6 +129,10 @@ def world() -> dict[str, str]:
     for title in ("Informe", "Ferias"):  # two, so that items can be reordered
         add_item(meeting.id, now=NOW, actor=Actor.cli(), kind="progress", title=title,
                  duration=10)
+    # Minutes in draft and an action item, so their forms are crawled too.
+    save_draft(meeting.id, text="Acta", written_in="es", now=NOW, actor=Actor.cli())
+    add_action_item(text="Informe", owner=Owner(country="GT"), due_on=date(2027, 1, 15),
+                    meeting_id=meeting.id, now=NOW, actor=Actor.cli())
     contact = db.session.scalars(sa.select(Contact).order_by(Contact.id)).first()
     committee = db.session.scalars(sa.select(Committee).order_by(Committee.id)).first()
     submit_proposal(contact, committee, form_key="p1", title="Propuesta", body="Texto",

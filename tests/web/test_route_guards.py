@@ -31,6 +31,7 @@ from coordinator.models import (
     Scope,
     Suggestion,
 )
+from coordinator.outcomes.action_items import Owner, add_action_item
 from coordinator.unit import Actor
 from tests.web.people import csrf_of, log_in, make_account
 
@@ -89,12 +90,15 @@ def _world() -> dict[str, int]:
     db.session.commit()
     token_id = db.session.scalar(sa.select(sa.func.max(sa.text("id"))).select_from(
         sa.table("api_tokens")))
+    action_item = add_action_item(text="Report", owner=Owner(country="GT"),
+                                  due_on=date(2027, 1, 15), meeting_id=meeting.id, now=NOW,
+                                  actor=Actor.cli())
     return {"series_id": series.id, "meeting_id": meeting.id, "item_id": item.id,
             "suggestion_id": suggestion.id, "message_id": failed.id,
             "committee_id": committee.id, "account_id": secretariat.id,
             "organisation_id": organisation.id, "participant_id": invited.id,
             "proposal_id": proposal.id, "token_id": token_id, "feed_id": feed.id,
-            "contact_id": contact.id}
+            "contact_id": contact.id, "action_item_id": action_item.id}
 
 
 # Records that belong to one account alone: others get 404, as if they did not exist.
@@ -120,6 +124,10 @@ PAYLOADS = {
     "workspace.account_create": {"email": "new@example.org", "name": "New",
                                  "role": "secretariat"},
     "workspace.account_active": {"active": "0"},
+    "workspace.minutes_save": {"text": "Minutes", "decisions": "One", "written_in": "en"},
+    "workspace.action_item_add": {"text": "Do", "owner": "country:GT",
+                                  "due_on": "2027-01-20"},
+    "workspace.action_item_status": {"status": "dropped", "reason": "no"},
 }
 
 
@@ -156,7 +164,10 @@ def _footprint() -> tuple:
         "SELECT id, position, title FROM agenda_items ORDER BY id")).all())
     participants = tuple(db.session.execute(sa.text(
         "SELECT id, role FROM participants ORDER BY id")).all())
-    return counts, audit, meeting_state, org_state, outbox_state, active, items, participants
+    actions = tuple(db.session.execute(sa.text(
+        "SELECT id, status, due_on, text FROM action_items ORDER BY id")).all())
+    return (counts, audit, meeting_state, org_state, outbox_state, active, items, participants,
+            actions)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -250,6 +261,10 @@ API_BODIES = {
     "api.record_attendance": {"held": False},
     "api.translations_save": {"subject": "meeting", "subject_id": 1, "field": "cancel_reason",
                               "texts": {"ht": "Rezon"}},
+    "api.minutes_save": {"text": "Minutes"},
+    "api.minutes_publish": {},
+    "api.action_item_add": {"text": "Do", "owner": "country:GT", "due_on": "2027-01-20"},
+    "api.action_item_patch": {"status": "dropped", "reason": "no"},
 }
 
 

@@ -99,6 +99,7 @@ def register_views() -> None:
         integrations,
         meetings,
         outbox,
+        outcomes,
         people,
         proposals,
         registrations,
