@@ -114,3 +114,21 @@ def test_refused_registrations_are_said_in_the_readers_language(seeded, pages,
     assert len(local) == len(english)
     untranslated = [e for e in english if e in local]
     assert not untranslated, (language, untranslated)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_feeds_give_times_to_the_minute_in_every_language(seeded, pages,
+                                                           language: str) -> None:
+    from icalendar import Calendar
+
+    feed = seeded.test_client().get(f"/feeds/all.ics?lang={language}&deadlines=1")
+    assert feed.status_code == 200
+    events = list(Calendar.from_ical(feed.data).walk("VEVENT"))
+    assert events
+    for event in events:
+        for name in ("SUMMARY", "DESCRIPTION"):
+            text = str(event.get(name, ""))
+            assert not SECONDS.search(text), (language, name, text)
+    if language == "ht":  # the deadlines in the description, in Kreyòl words
+        assert any("desanm" in str(e.get("DESCRIPTION", "")) or "novanm" in str(
+            e.get("DESCRIPTION", "")) for e in events)
