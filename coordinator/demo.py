@@ -28,6 +28,7 @@ from coordinator.models import (
     Contact,
     Country,
     Meeting,
+    MeetingStatus,
     Organisation,
     ParticipantRole,
     RegistrationState,
@@ -35,6 +36,8 @@ from coordinator.models import (
     Scope,
     Series,
 )
+from coordinator.outcomes.action_items import Owner, add_action_item
+from coordinator.outcomes.minutes import publish_minutes, save_draft
 from coordinator.unit import Actor, unit_of_work
 
 
@@ -271,6 +274,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         for org in approved:
             add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
     _publish_an_agenda(series_made, now, actor)
+    _outcomes(series_made, now, actor)
     for org in approved:
         if org.scope == Scope.REGIONAL:
             add_participant(now=now, actor=actor, series_id=coordinators.id,
@@ -313,6 +317,47 @@ def _publish_an_agenda(series_made: list[tuple[Series, str]], now: datetime,
         add_item(meeting.id, now=now, actor=actor, kind=kind, title=title, presenter=presenter,
                  duration=minutes, language="es")
     publish_agenda(meeting.id, now=now, actor=actor)
+
+
+# Issue 16: what came out of past meetings (minutes, action items), per national series.
+OUTCOMES = {
+    "GT": ("La reunión revisó los avances en **regularización migratoria** y el acceso a "
+           "documentos de identidad.\n\n- La Cancillería presentó el calendario de jornadas "
+           "consulares.\n- Las organizaciones pidieron datos desagregados por departamento.",
+           ["Publicar el calendario de jornadas consulares", "Compartir datos desagregados"],
+           ("Enviar el informe sobre costos consulares a las organizaciones",
+            "Publicar el calendario de jornadas consulares del semestre")),
+    "MX": ("Se revisó el **acceso a la salud** de personas migrantes en tránsito y la "
+           "coordinación con los albergues de la frontera sur.",
+           ["Mesa técnica con la Secretaría de Salud"],
+           ("Convocar la mesa técnica de salud con los albergues",
+            "Compartir el directorio de albergues actualizado")),
+}
+
+
+def _outcomes(series_made: list[tuple[Series, str]], now: datetime, actor: Actor) -> None:
+    """Published minutes for the latest past meeting of two countries, an action item
+    from a year ago that is overdue now and one from the latest meeting, still open (the
+    next meeting's draft agenda lists them to follow up)."""
+    for key, (text, decisions, (old_item, new_item)) in OUTCOMES.items():
+        series = next(series for series, made in series_made if made == key)
+        past = sorted((m for m in series.meetings
+                       if m.end_at <= now and m.status != MeetingStatus.CANCELLED),
+                      key=lambda m: m.start_at)
+        if not past:
+            continue
+        earliest, latest = past[0], past[-1]
+        add_action_item(text=old_item, owner=Owner(country=key),
+                        due_on=earliest.start_local.date() + timedelta(days=30),
+                        meeting_id=earliest.id, written_in="es",
+                        now=earliest.end_at + timedelta(hours=1), actor=actor)
+        add_action_item(text=new_item, owner=Owner(country=key),
+                        due_on=now.astimezone(latest.start_local.tzinfo).date()
+                        + timedelta(days=30),
+                        meeting_id=latest.id, written_in="es", now=now, actor=actor)
+        save_draft(latest.id, text=text, decisions=decisions, written_in="es", now=now,
+                   actor=actor)
+        publish_minutes(latest.id, now=now, actor=actor)
 
 
 def _history_from(first: date) -> datetime:

@@ -65,6 +65,14 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     assert "ana.ixcot@example.org" in links  # Guatemala's meeting in 30 days
     assert "already loaded" in run(app, "demo").output
     assert db.session.scalar(select(func.count(Series.id))) == 15
+    # Issue 16: minutes out for two past meetings, action items open and overdue.
+    from coordinator.cadence.zones import utc_now
+    from coordinator.outcomes.action_items import overdue_items
+    from coordinator.outcomes.models import ActionItem, MinutesVersion
+
+    assert db.session.scalar(select(func.count(MinutesVersion.id))) == 2
+    assert db.session.scalar(select(func.count(ActionItem.id))) == 4
+    assert len(overdue_items(utc_now())) == 2
 
     table = run(app, "compliance", "--year", "2027").output
     lines = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}
