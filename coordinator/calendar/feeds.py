@@ -36,6 +36,7 @@ from coordinator.models import (
     Participant,
     Series,
 )
+from coordinator.outcomes.published import has_minutes
 from coordinator.present import committee_name, country_name, series_title
 
 # Bump when the rendering changes, so validators change with a deploy.
@@ -192,9 +193,11 @@ def render(feed: Feed, today: date, *, session: DbSession | None = None) -> byte
     events: list[CalendarEvent | DayEvent] = []
     meetings = list(session.scalars(meetings_query(feed, today)).unique())
     translations = content.for_meetings(meetings, session=session)
+    minuted = has_minutes([m.id for m in meetings], session=session)
     for meeting in meetings:
         events.append(meeting_event(meeting, feed.language, private=feed.private,
-                                    translations=translations))
+                                    translations=translations,
+                                    minutes=meeting.id in minuted))
         if feed.deadlines:
             events.extend(_deadline_markers(meeting, feed.language))
     url = None if feed.private else absolute_url(feed.path)

@@ -9,6 +9,7 @@ from coordinator.content import services as content
 from coordinator.i18n import local_time, written_in_note
 from coordinator.links import absolute_url
 from coordinator.models import Meeting
+from coordinator.outcomes.published import has_minutes
 from coordinator.present import (
     ITEM_KIND_LABELS,
     KIND_LABELS,
@@ -34,7 +35,8 @@ def meeting_url(meeting: Meeting) -> str:
 
 
 def meeting_event(meeting: Meeting, language: str, *, private: bool,
-                  translations: content.Translations | None = None) -> CalendarEvent:
+                  translations: content.Translations | None = None,
+                  minutes: bool | None = None) -> CalendarEvent:
     """The VEVENT data of a meeting; `private` adds the online link (invitations, private feeds).
 
     Clients rarely show URL, so the page address and the join link go in DESCRIPTION too.
@@ -71,6 +73,9 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool,
         online = meeting.online_url or meeting.series.online_url
         if private and online and not meeting.cancelled:  # nobody is asked to join it
             lines.append(gettext("Join online: %(url)s", url=online))
+        if minutes if minutes is not None else has_minutes([meeting.id]):
+            lines.append(gettext("Minutes of the meeting: %(url)s",
+                                 url=meeting_url(meeting) + "#minutes"))
         lines.append(gettext("Meeting page: %(url)s", url=meeting_url(meeting)))
         category = str(KIND_LABELS[meeting.series.kind])
         # Invitees get the join link as the place of an online meeting; others read "Online".

@@ -81,6 +81,8 @@ FEED_TABLES: dict[str, Callable[[Any], bool]] = {
     "organisations": _known_to_feeds, "contacts": _known_to_feeds,
     # A translation of a title or an agenda item changes what a feed in that language says.
     "content_translations": _always,
+    # Published minutes: a meeting's event links to them.
+    "minutes_versions": _always,
 }
 
 

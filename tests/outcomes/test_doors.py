@@ -241,3 +241,26 @@ def test_the_owner_choices_follow_the_coordinators_scope(outcomes, doors) -> Non
     assert reads.owner_from_key("organisation:12") == Owner(organisation_id=12)
     with pytest.raises(InvalidInput):
         reads.owner_from_key("organisation:12x")
+
+
+def test_feeds_link_to_published_minutes_only(outcomes, frozen) -> None:
+    """A meeting's calendar event links to its minutes once they are published."""
+    from flask import current_app
+    from icalendar import Calendar
+
+    from coordinator.outcomes.minutes import publish_minutes, save_draft
+    from coordinator.unit import Actor
+
+    meeting = outcomes.first
+    save_draft(meeting.id, text="Acta breve", written_in="es", now=NOW, actor=Actor.cli())
+    frozen.move_to(outcomes.after_first)
+    web = current_app.test_client()
+
+    def description() -> str:
+        feed = Calendar.from_ical(web.get(f"/feeds/series/{meeting.series_id}.ics").data)
+        event = next(e for e in feed.walk("VEVENT") if str(e["UID"]) == meeting.uid)
+        return str(event["DESCRIPTION"])
+
+    assert "#minutes" not in description()  # a draft is not linked
+    publish_minutes(meeting.id, now=outcomes.after_first, actor=Actor.cli())
+    assert f"/meetings/{meeting.id}#minutes" in description()
