@@ -14,7 +14,16 @@ from typing import Any
 from flask_babel import LazyString, lazy_gettext
 
 from coordinator.models import AgendaItem, Meeting, Series, Suggestion
-from coordinator.outcomes.models import ActionItem, Minutes
+from coordinator.outcomes.models import (
+    ActionItem,
+    Assessment,
+    Commitment,
+    CommitmentUpdate,
+    Contribution,
+    Indicator,
+    Minutes,
+    WorkPlan,
+)
 
 Scope = tuple[int | None, int | None]  # (meeting id, series id) the text belongs to
 
@@ -49,6 +58,16 @@ def _action_item(row: ActionItem) -> Scope:
     return row.meeting_id, row.series_id
 
 
+def _unscoped(_row: object) -> Scope:
+    # Commitments outlive the meetings where they were made or reviewed: their texts hang
+    # on no meeting (the tracker loads them by subject).
+    return None, None
+
+
+def _plan(row: WorkPlan) -> Scope:
+    return row.meeting_id, None
+
+
 FIELDS: dict[tuple[str, str], Translatable] = {
     (t.subject, t.field): t for t in (
         Translatable("agenda_item", "title", AgendaItem, 200, lazy_gettext("Agenda item"),
@@ -70,5 +89,21 @@ FIELDS: dict[tuple[str, str], Translatable] = {
                      lambda row: row.written_in, _in_meeting),
         Translatable("action_item", "text", ActionItem, 1000, lazy_gettext("Action item"),
                      lambda row: row.written_in, _action_item),
+        Translatable("commitment", "text", Commitment, 2000, lazy_gettext("Commitment"),
+                     lambda row: row.written_in, _unscoped),
+        Translatable("commitment", "reason", Commitment, 2000,
+                     lazy_gettext("Why it was dropped"), lambda row: row.reason_written_in,
+                     _unscoped),
+        Translatable("commitment_update", "text", CommitmentUpdate, 4000,
+                     lazy_gettext("Progress update"), lambda row: row.written_in, _unscoped),
+        Translatable("work_plan", "title", WorkPlan, 200, lazy_gettext("Joint work plan"),
+                     lambda row: row.written_in, _plan),
+        Translatable("indicator", "name", Indicator, 300, lazy_gettext("Indicator"),
+                     lambda row: row.written_in, _unscoped),
+        Translatable("assessment", "narrative", Assessment, 4000, lazy_gettext("Assessment"),
+                     lambda row: row.written_in, _unscoped),
+        Translatable("contribution", "reason", Contribution, 2000,
+                     lazy_gettext("Public reason"), lambda row: row.reason_written_in,
+                     _unscoped),
     )
 }

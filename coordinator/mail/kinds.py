@@ -30,6 +30,8 @@ class MailKind(StrEnum):
     MINUTES = "minutes"
     ACTION_ITEM_REMINDER = "action-item-reminder"  # days before the due date
     ACTION_ITEM_OVERDUE = "action-item-overdue"  # once, when the due date has passed
+    CONTRIBUTION_LINK = "contribution-link"  # to contribute on a commitment, asked for
+    CONTRIBUTION_DECISION = "contribution-decision"  # accepted, or declined with a reason
     # People and registration
     REGISTRATION_CONFIRM = "registration-confirm"
     REGISTRATION_DECISION = "registration-decision"

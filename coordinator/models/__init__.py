@@ -2,6 +2,7 @@
 
 # Domain packages keep their own models; imported here so the metadata is complete.
 from coordinator.content.models import ContentTranslation
+from coordinator.documents.models import Document, DocumentBlob  # noqa: F401
 from coordinator.models.agenda import (
     AgendaItem,
     AgendaPublication,

@@ -8,6 +8,8 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from coordinator.web import (
         auth,
+        contribute,
+        documents,
         errors,
         feeds,
         health,
@@ -28,9 +30,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(suggest.bp)
     app.register_blueprint(proposals.bp)
+    app.register_blueprint(contribute.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(preferences.bp)
+    app.register_blueprint(documents.bp)
     workspace.register_views()
     app.register_blueprint(workspace.bp)
     from coordinator import api

@@ -64,12 +64,26 @@ from coordinator.models import (
     Suggestion,
     SuggestionState,
 )
+from coordinator.outcomes.contributions import (
+    contribution_decision_message,
+    contribution_link_message,
+)
 from coordinator.outcomes.messages import (
     action_item_overdue_message,
     action_item_reminder_message,
     minutes_message,
 )
-from coordinator.outcomes.models import ActionItem, ActionStatus, Minutes, MinutesVersion
+from coordinator.outcomes.models import (
+    ActionItem,
+    ActionStatus,
+    Commitment,
+    CommitmentStatus,
+    Contribution,
+    ContributionKind,
+    ContributionState,
+    Minutes,
+    MinutesVersion,
+)
 from coordinator.people.messages import (
     organisation_approved_message,
     registration_confirm_message,
@@ -142,6 +156,21 @@ class Golden:
             due_on=date(2026, 12, 20), zone=self.meeting.zone, status=ActionStatus.OPEN,
             meeting_id=self.meeting.id, created_at=NOW, updated_at=NOW)
         db.session.add_all([self.minutes, self.minutes_version, self.action])
+        db.session.flush()
+        # Issue 16: a commitment of Guatemala, and evidence a contact submitted on it.
+        self.commitment = Commitment(
+            text="Issue identity documents to 5,000 returnees", written_in="en",
+            country_id=self.meeting.series.country_id, pillar="I",
+            start_on=date(2026, 1, 1), target_on=date(2027, 12, 31),
+            status=CommitmentStatus.IN_PROGRESS, created_at=NOW, updated_at=NOW)
+        self.contribution = Contribution(
+            commitment=self.commitment, contact=self.contact,
+            organisation_id=self.contact.organisation_id, form_key="golden",
+            kind=ContributionKind.EVIDENCE, text="Only 800 were issued by November.",
+            written_in="en", url="https://example.org/report.pdf",
+            state=ContributionState.DECLINED, reason="The report counts another programme.",
+            reason_written_in="en", decided_at=NOW, created_at=NOW, updated_at=NOW)
+        db.session.add_all([self.commitment, self.contribution])
         db.session.flush()
 
     def speak(self, language: str) -> None:
@@ -272,6 +301,10 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
             g.action, g.contact, days_left=7, offset=7, now=now),
         "action_item_overdue": lambda: action_item_overdue_message(g.action, g.contact,
                                                                    now=now),
+        "contribution_link": lambda: contribution_link_message(
+            g.contact, g.commitment, LINK, days=30, now=now),
+        "contribution_decision": lambda: contribution_decision_message(
+            g.contribution, g.contact, LINK, now=now),
     }
 
 
@@ -283,7 +316,7 @@ CASES = ("invitation", "invitation_update", "invitation_observer", "invitation_c
          "registration_known", "registration_approved", "registration_declined", "representative",
          "suggestions_open", "suggestion_received", "suggestion_outcome",
          "organisation_approved", "minutes_published", "action_item_reminder",
-         "action_item_overdue")
+         "action_item_overdue", "contribution_link", "contribution_decision")
 
 
 def _part(message: EmailMessage, kind: str) -> str | None:

@@ -49,6 +49,8 @@ from coordinator.models import (
     Role,
 )
 from coordinator.outcomes.action_items import Owner, add_action_item
+from coordinator.outcomes.commitments import Responsible, create_commitment
+from coordinator.outcomes.contributions import contribution_link
 from coordinator.outcomes.minutes import save_draft
 from coordinator.people.registration import (
     confirm_registration,
@@ -175,6 +177,9 @@ def world() -> dict[str, str]:
         kind=SeriesKind.NATIONAL, country="HN", first_date=date(2026, 9, 10),
         start_time=time(10), zone="America/Tegucigalpa"), now=NOW, actor=Actor.cli(),
         since=NOW - timedelta(days=90)).meetings[0]
+    commitment = create_commitment(text="Abrir tres albergues", responsible=Responsible("GT"),
+                                   pillar="I", start_on=date(2026, 1, 1),
+                                   target_on=date(2027, 12, 31), now=NOW, actor=Actor.cli())
     paths = {
         "suggest": suggest_link(invitation), "status": status_link(suggestion),
         "rsvp": f"/rsvp/{rsvp_token(invitation)}", "propose": proposal_link(contact, committee),
@@ -185,6 +190,7 @@ def world() -> dict[str, str]:
         "special": f"/workspace/series/{special.id}",
         "series": f"/workspace/series/{built.series.id}",
         "attendance": f"/workspace/meetings/{past.id}/attendance",
+        "contribute": contribution_link(contact, commitment), "ask": "/contribute/ask",
     }
     return {name: urlsplit(url).path for name, url in paths.items()}
 
@@ -327,12 +333,12 @@ def at_once(seeded: Flask, calls: list) -> list[int]:  # type: ignore[type-arg]
 
 
 ONE_TIME_FORMS = ["suggest.page", "proposals.write", "registration.criteria",
-                  "workspace.account_create"]
+                  "workspace.account_create", "contributions.write"]
 VALUES = {"title": "Ferias de empleo", "description": "Texto", "body": "Texto largo",
           "language": "es", "minutes": "10", "name": "Red Otra", "email": "otra@cso.example",
           "contact_name": "Nora", "scope": "national", "countries": "GT", "languages": "es",
           "contact_language": "es", "zone": "America/Guatemala", "consent": "yes",
-          "role": "secretariat"}
+          "role": "secretariat", "text": "Pruebas de avance"}
 
 
 def test_a_form_sent_four_times_at_once_stores_one_row(seeded: Flask, corpus) -> None:

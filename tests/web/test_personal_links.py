@@ -22,6 +22,7 @@ from coordinator.extensions import db, limiter
 from coordinator.links import KINDS, STATUS, Outcome, PersonalLink
 from coordinator.meetings.services import cancel_meeting
 from coordinator.models import Account, Committee, Contact, Invitation, RegistrationState, Role
+from coordinator.outcomes.commitments import Responsible, create_commitment
 from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
@@ -52,6 +53,9 @@ def links(seeded: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
         applicant.organisation.registration_state = RegistrationState.PENDING  # unconfirmed
         db.session.commit()
         account = make_account(Role.SECRETARIAT, email="sec@example.org")
+        commitment = create_commitment(text="Abrir tres albergues", responsible=Responsible("GT"),
+                                       pillar="I", start_on=date(2026, 1, 1),
+                                       target_on=date(2027, 12, 31), now=NOW, actor=Actor.cli())
         yield {
             "suggest": {"i": invitation.id, "v": invitation.suggest_version},
             "suggestion": {"s": suggestion.id},
@@ -61,6 +65,7 @@ def links(seeded: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
             "registration": {"o": applicant.organisation_id, "c": applicant.id},
             "password": {"a": account.id, "e": 0, "s": True},
             "preferences": {"c": contact.id, "v": 0},
+            "contribute": {"c": contact.id, "k": commitment.id},
         }
 
 
@@ -115,7 +120,8 @@ def test_a_forged_link_is_refused_the_same_way_when_posted(links, client) -> Non
     csrf = csrf_of(client, "/register")
     posts = ["/suggest/forged", "/suggest/forged/renew", "/rsvp/forged", "/propose/forged",
              "/feeds/private/manage/forged", "/register/confirm/forged",
-             "/register/confirm/forged/renew", "/password/forged", "/preferences/forged"]
+             "/register/confirm/forged/renew", "/password/forged", "/preferences/forged",
+             "/contribute/forged"]
     answers = [client.post(p, data={"csrf_token": csrf, "answer": "accepted"}) for p in posts]
     assert [a.status_code for a in answers] == [404] * len(posts)
     assert len({page(a) for a in answers}) == 1
@@ -130,7 +136,7 @@ def _heading_and_reason(text: str) -> str:
 
 def test_an_expired_link_of_every_kind_gets_the_same_410_page(links, client) -> None:
     timed = {p for p, k in KINDS.items() if k.max_age is not None}
-    assert timed == {"propose", "feed-manage", "registration", "password"}
+    assert timed == {"propose", "feed-manage", "registration", "password", "contribute"}
     # The others carry no time: the invitation's meeting, window or version bounds them.
     pages = set()
     for purpose in timed:
@@ -245,7 +251,7 @@ def test_a_get_through_any_personal_link_changes_nothing(links, client) -> None:
         for p in paths:
             assert client.get(p).status_code in (200, 404, 410), p
         # Expired ones too.
-        for purpose in ("propose", "feed-manage", "registration", "password"):
+        for purpose in ("propose", "feed-manage", "registration", "password", "contribute"):
             kind = KINDS[purpose]
             with time_machine.travel(NOW - timedelta(days=100), tick=False):
                 token = kind.token(links[purpose])

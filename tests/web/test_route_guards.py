@@ -44,7 +44,8 @@ PUBLIC = {
     "rsvp.answer", "feeds.request_private", "feeds.manage_private", "suggest.page",
     "suggest.renew", "proposals.ask", "proposals.write", "auth.login", "auth.logout",
     "auth.forgot", "auth.choose", "registration.criteria", "registration.renew",
-    "registration.form", "registration.confirm", "preferences.page",
+    "registration.form", "registration.confirm", "preferences.page", "contributions.ask",
+    "contributions.write",
 }
 
 
