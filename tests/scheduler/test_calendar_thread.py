@@ -68,7 +68,10 @@ def test_a_slow_calendar_delays_neither_dispatch_nor_pages(seeded, tmp_path) -> 
             leader.release()
     assert fetch_lasted >= timedelta(seconds=FETCH_SECONDS - 1)  # it really was slow
     assert len(dispatch_runs) >= 2, dispatch_runs  # every second, fetch or not
-    assert slowest_page < 1.0, slowest_page
+    # A page that waited for the fetch would take up to FETCH_SECONDS; half of it separates
+    # "never waits" from "waits" even with the suite's other worker loading the machine
+    # (three requests measured together took 1.3 s there).
+    assert slowest_page < FETCH_SECONDS / 2, slowest_page
     db.session.rollback()
     feed = db.session.scalar(sa.select(ExternalFeed))
     assert feed is not None and feed.last_error == "unreachable" and feed.fetched_at
