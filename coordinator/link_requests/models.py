@@ -16,6 +16,7 @@ class LinkKind(StrEnum):
     FEED = "feed-link"
     PROPOSAL = "proposal-link"
     PASSWORD = "password-link"  # noqa: S105  (a kind of mail, not a secret)
+    CONTRIBUTION = "contribution-link"  # to contribute on one commitment
 
 
 class LinkRequest(Model):
@@ -27,4 +28,5 @@ class LinkRequest(Model):
     kind: Mapped[LinkKind] = mapped_column(enum_column(LinkKind, "link_kind"))
     address: Mapped[str] = mapped_column(String(254))
     committee: Mapped[str | None] = mapped_column(String(80))  # a proposal link's committee
+    commitment_id: Mapped[int | None]  # a contribution link's commitment (checked when answered)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -20,6 +20,7 @@ from coordinator.cadence.zones import ensure_aware
 from coordinator.extensions import db
 from coordinator.feeds.tokens import request_feed_link
 from coordinator.link_requests.models import LinkKind, LinkRequest
+from coordinator.outcomes.contributions import request_contribution_link
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ BATCH = 200
 
 
 def ask_for_link(kind: LinkKind | str, address: str, *, now: datetime,
-                 committee: str | None = None) -> None:
+                 committee: str | None = None, commitment_id: int | None = None) -> None:
     """Queue one request; the caller answers the same whatever happens here."""
     ensure_aware(now, "now")
     kind = LinkKind(kind)
@@ -42,13 +43,19 @@ def ask_for_link(kind: LinkKind | str, address: str, *, now: datetime,
         db.session.rollback()
         log.warning("link requests: %s waiting, request dropped", waiting)
         return
+    if commitment_id is not None and not 0 < commitment_id < 2**31:
+        commitment_id = None  # answered like any unknown commitment: nothing is mailed
     db.session.add(LinkRequest(kind=kind, address=address,
-                               committee=(committee or "")[:80] or None, created_at=now))
+                               committee=(committee or "")[:80] or None,
+                               commitment_id=commitment_id, created_at=now))
     db.session.commit()
 
 
-def _answer(kind: LinkKind, address: str, committee: str | None, now: datetime) -> None:
+def _answer(kind: LinkKind, address: str, committee: str | None, commitment_id: int | None,
+            now: datetime) -> None:
     answers: dict[LinkKind, Callable[[], object]] = {
+        LinkKind.CONTRIBUTION: lambda: request_contribution_link(
+            address, commitment_id or 0, now=now),
         LinkKind.FEED: lambda: request_feed_link(address, now=now),
         LinkKind.PROPOSAL: lambda: request_proposal_link(address, committee or "", now=now),
         LinkKind.PASSWORD: lambda: request_password_reset(address, now=now),
@@ -61,13 +68,13 @@ def answer_link_requests(*, now: datetime) -> int:
     fails is logged and deleted too (asking again is easy; a poison row must not block)."""
     ensure_aware(now, "now")
     rows = db.session.execute(select(LinkRequest.id, LinkRequest.kind, LinkRequest.address,
-                                     LinkRequest.committee)
+                                     LinkRequest.committee, LinkRequest.commitment_id)
                               .order_by(LinkRequest.created_at, LinkRequest.id)
                               .limit(BATCH)).all()
     db.session.rollback()
     for row in rows:
         try:
-            _answer(row.kind, row.address, row.committee, now)
+            _answer(row.kind, row.address, row.committee, row.commitment_id, now)
         except Exception:
             db.session.rollback()
             log.exception("link request %s could not be answered", row.id)

@@ -13,6 +13,8 @@ from coordinator.cadence.zones import utc_now
 from coordinator.errors import InvalidInput, status_of
 from coordinator.extensions import limiter
 from coordinator.i18n import LANGUAGE_NAMES
+from coordinator.link_requests.models import LinkKind
+from coordinator.link_requests.services import ask_for_link
 from coordinator.models import Contact
 from coordinator.outcomes.commitments import commitments
 from coordinator.outcomes.contributions import (
@@ -20,7 +22,6 @@ from coordinator.outcomes.contributions import (
     MAX_TEXT,
     SETTLED,
     own_contributions,
-    request_contribution_link,
     responsible_label,
     submit_contribution,
 )
@@ -71,9 +72,10 @@ def _commitment_id(value: str | None) -> int:
 def ask():
     sent = False
     if request.method == "POST":
-        request_contribution_link(request.form.get("email") or "",
-                                  _commitment_id(request.form.get("commitment")),
-                                  now=utc_now())
+        # Only queued: the scheduler's link-requests job looks the address up, so the
+        # answer's time tells nobody whether the address is registered.
+        ask_for_link(LinkKind.CONTRIBUTION, request.form.get("email") or "", now=utc_now(),
+                     commitment_id=_commitment_id(request.form.get("commitment")))
         sent = True  # the same answer whether or not the address is known
     open_ones = [c for c in commitments() if c.status not in SETTLED]
     return render_template("contribute_ask.html", commitments=open_ones, sent=sent,
