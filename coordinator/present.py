@@ -76,12 +76,15 @@ def zone_label(zone: str, country: Country | None = None) -> str:
     return city if not nation or nation == city else f"{city} ({nation})"
 
 
-def series_title(series: Series) -> str:
+def series_title(series: Series, translations: content.Translations | None = None) -> str:
     """A title the coordinator typed (translated where a current translation exists), or
-    the kind's title in the reader's language."""
+    the kind's title in the reader's language. `translations`: already loaded (a feed's),
+    so a feed of many meetings asks the database once, not once per meeting."""
     if series.title:
         locale = get_locale()
-        found = content.shown(series, "title", locale.language if locale else None)
+        reader = locale.language if locale else None
+        found = (translations.of(series, "title", reader) if translations is not None
+                 else content.shown(series, "title", reader))
         return found.text if found else series.title
     kind = SeriesKind(series.kind)
     if kind == SeriesKind.NATIONAL and series.country is not None:
@@ -112,13 +115,15 @@ def moved_note(original: date | None, holiday: str | None, country: str | None) 
 RULE_CHANGE_REASON = N_("The series' schedule changed.")
 
 
-def cancel_reason(meeting: Meeting) -> str:
+def cancel_reason(meeting: Meeting, translations: content.Translations | None = None) -> str:
     """Why a meeting was cancelled, for the current reader ("" when no reason was given)."""
     reason = meeting.cancel_reason or ""
     if reason == RULE_CHANGE_REASON:
         return gettext(reason)
     locale = get_locale()
-    found = content.shown(meeting, "cancel_reason", locale.language if locale else None)
+    reader = locale.language if locale else None
+    found = (translations.of(meeting, "cancel_reason", reader) if translations is not None
+             else content.shown(meeting, "cancel_reason", reader))
     return found.text if found else reason
 
 

@@ -169,12 +169,13 @@ def meetings_query(feed: Feed, today: date) -> Select[Meeting]:
     return query
 
 
-def _deadline_markers(meeting: Meeting, language: str) -> list[DayEvent]:
+def _deadline_markers(meeting: Meeting, language: str,
+                      translations: content.Translations) -> list[DayEvent]:
     if meeting.cancelled:
         return []
     d = meeting.deadlines
     with force_locale(language):
-        title = series_title(meeting.series)
+        title = series_title(meeting.series, translations)
         markers = [
             ("suggestions-close", d.suggestions_close,
              gettext("Topic suggestions close: %(title)s", title=title)),
@@ -199,7 +200,7 @@ def render(feed: Feed, today: date, *, session: DbSession | None = None) -> byte
                                     translations=translations,
                                     minutes=meeting.id in minuted))
         if feed.deadlines:
-            events.extend(_deadline_markers(meeting, feed.language))
+            events.extend(_deadline_markers(meeting, feed.language, translations))
     url = None if feed.private else absolute_url(feed.path)
     return feed_ics(events, name=feed.name, description=feed.description,
                     language=feed.language, refresh=REFRESH, url=url)

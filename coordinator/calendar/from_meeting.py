@@ -46,7 +46,7 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool,
     translations = translations if translations is not None else content.for_meetings(
         [meeting])
     with force_locale(language):
-        title = series_title(meeting.series)
+        title = series_title(meeting.series, translations)
         if meeting.cancelled:
             # Some clients show only SUMMARY and ignore STATUS:CANCELLED.
             title = gettext("Cancelled: %(title)s", title=title)
@@ -57,7 +57,7 @@ def meeting_event(meeting: Meeting, language: str, *, private: bool,
             lines.append(_marked(description))
         if meeting.cancelled:
             lines.append(" ".join(filter(None, (gettext("This meeting is cancelled."),
-                                                cancel_reason(meeting)))))
+                                                cancel_reason(meeting, translations)))))
         elif meeting.published_agenda:
             lines.append(gettext("Agenda:") + "\n" + "\n".join(
                 f"{n}. {_marked_title(item)} ({ITEM_KIND_LABELS[item['kind']]}, "

@@ -220,3 +220,33 @@ def test_a_machine_translator_only_prefills_the_form_for_a_person_to_check(seede
     assert ES_ITEMS[1] in public  # ...never shown as if a person wrote it
     assert f"[ht] {ES_ITEMS[1]}" not in public
     assert content.translation_status(meeting, ["ht"]).missing == 3
+
+
+def test_a_feed_asks_for_translated_titles_once_whatever_its_size(seeded, frozen) -> None:
+    """A typed, translated series title costs a feed one query, not one per meeting (a
+    feed of 8 meetings makes fewer queries than it has meetings)."""
+    import sqlalchemy as sa
+
+    from coordinator.calendar.feeds import render, series_feed
+    from coordinator.extensions import db
+
+    meetings = 8
+    world = make_world(NOW, rrule=f"FREQ=MONTHLY;COUNT={meetings}")
+    series = world.series
+    series.title, series.written_in = "Mesa nacional de diálogo", "es"
+    db.session.commit()
+    content.translate("series", series.id, "title", "ht", "Tab nasyonal dyalòg", now=NOW,
+                      actor=Actor.cli())
+    feed = series_feed(series, "ht", True)
+    seen: list[str] = []
+
+    def count_it(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        seen.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count_it)
+    try:
+        body = render(feed, NOW.date()).decode()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_it)
+    assert body.count("SUMMARY;LANGUAGE=ht:Tab nasyonal dyalòg") == meetings
+    assert len(seen) < meetings, seen
