@@ -801,6 +801,303 @@ def action_items_set_status(item_id: int, status: str, reason: str | None) -> No
     click.echo(f"Action item {item.id} is {item.status.value}.")
 
 
+LANGUAGE_CODES = ["en", "es", "pt", "fr", "ht", "nl"]
+COMMITMENT_STATUSES = ["planned", "in-progress", "achieved", "partly-achieved", "not-achieved",
+                       "dropped"]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _number(value: str, name: str) -> float:
+    """A number as typed (a comma may mark the decimals), or a translated refusal."""
+    try:
+        return float(value.strip().replace(",", "."))
+    except ValueError as exc:
+        raise InvalidInput(N_("Give a number."), field=name) from exc
+
+
+@main.group()
+def commitments() -> None:
+    """Commitments of countries and committees, and their public timelines."""
+
+
+@commitments.command("list")
+@click.option("--country", help="ISO code, e.g. GT.")
+@click.option("--committee", help="Committee slug (responsible, or its action package).")
+@click.option("--pillar", type=click.Choice(["I", "II", "III"], case_sensitive=False))
+@click.option("--status", type=click.Choice(COMMITMENT_STATUSES))
+@with_appcontext
+@refuses_bad_input
+def commitments_list(country: str | None, committee: str | None, pillar: str | None,
+                     status: str | None) -> None:
+    """Commitments, soonest target first: id, status, target, responsible, pillar, text."""
+    from coordinator.outcomes.commitments import commitments as find
+
+    for c in find(country=country, committee=committee, pillar=pillar, status=status):
+        responsible = (f"country:{c.country.iso}" if c.country is not None else
+                       f"committee:{c.committee.slug}" if c.committee is not None else "-")
+        click.echo(f"{c.id}\t{c.status.value}\t{c.target_on.isoformat()}\t{responsible}\t"
+                   f"{c.pillar}\t{_one_line(c.text)}")
+
+
+@commitments.command("add")
+@click.option("--text", required=True, help="What is committed to.")
+@click.option("--country", help="ISO code of the responsible country.")
+@click.option("--committee", help="Slug of the responsible committee.")
+@click.option("--start", required=True, help="YYYY-MM-DD")
+@click.option("--target", required=True, help="YYYY-MM-DD")
+@click.option("--pillar", help="I, II or III (default: the action package's).")
+@click.option("--package", help="Slug of the action package (committee) it belongs to.")
+@click.option("--language", type=click.Choice(LANGUAGE_CODES),
+              help="The language the text is written in.")
+@with_appcontext
+@refuses_bad_input
+def commitments_add(text: str, country: str | None, committee: str | None, start: str,
+                    target: str, pillar: str | None, package: str | None,
+                    language: str | None) -> None:
+    """Add a commitment of one country or one committee (planned)."""
+    from coordinator.outcomes.commitments import Responsible, create_commitment
+
+    made = create_commitment(text=text, responsible=Responsible(country, committee),
+                             start_on=_parse_date(start, "start_on"),
+                             target_on=_parse_date(target, "target_on"), pillar=pillar,
+                             action_package=package, written_in=language, now=utc_now(),
+                             actor=Actor.cli())
+    click.echo(f"Commitment {made.id} added (pillar {made.pillar}, {made.status.value}).")
+
+
+@commitments.command("status")
+@click.argument("commitment_id", type=int)
+@click.argument("status", type=click.Choice(COMMITMENT_STATUSES))
+@click.option("--reason", help="Required to drop a commitment; public.")
+@click.option("--text", help="What the public timeline says about the change.")
+@with_appcontext
+@refuses_bad_input
+def commitments_status(commitment_id: int, status: str, reason: str | None,
+                       text: str | None) -> None:
+    """Move a commitment to another status (on its public timeline)."""
+    from coordinator.outcomes.commitments import set_status
+
+    changed = set_status(commitment_id, status, text=text, reason=reason, now=utc_now(),
+                         actor=Actor.cli())
+    click.echo(f"Commitment {changed.id} is {changed.status.value}.")
+
+
+@commitments.command("update")
+@click.argument("commitment_id", type=int)
+@click.option("--text", required=True, help="What happened.")
+@click.option("--date", "dated", required=True, help="YYYY-MM-DD, not in the future.")
+@click.option("--source-url", help="The address of a document saying so.")
+@click.option("--source-text", help="The source in a few words, on one line.")
+@click.option("--meeting", "meeting_id", type=int, help="Id of the meeting where it was said.")
+@with_appcontext
+@refuses_bad_input
+def commitments_update(commitment_id: int, text: str, dated: str, source_url: str | None,
+                       source_text: str | None, meeting_id: int | None) -> None:
+    """Add a dated, sourced entry to a commitment's public timeline."""
+    from coordinator.outcomes.commitments import add_update
+
+    update = add_update(commitment_id, text=text, dated=_parse_date(dated, "dated"),
+                        source_url=source_url, source_text=source_text,
+                        source_meeting_id=meeting_id, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Update {update.id} added to commitment {commitment_id}'s timeline.")
+
+
+@main.group()
+def indicators() -> None:
+    """Indicators of commitments: measured quantities and rated narratives."""
+
+
+@indicators.command("add")
+@click.argument("commitment_id", type=int)
+@click.option("--kind", required=True, type=click.Choice(["quantitative", "qualitative"]))
+@click.option("--name", required=True, help="What the indicator measures.")
+@click.option("--unit", type=click.Choice(["number", "percent", "people", "money", "days",
+                                           "other"]))
+@click.option("--unit-label", help="What it counts, in words (required for 'other').")
+@click.option("--baseline", help="The value at the start (quantitative).")
+@click.option("--baseline-date", help="YYYY-MM-DD, not in the future.")
+@click.option("--target", help="The value aimed at.")
+@click.option("--direction", type=click.Choice(["increase", "decrease"]))
+@with_appcontext
+@refuses_bad_input
+def indicators_add(commitment_id: int, kind: str, name: str, unit: str | None,
+                   unit_label: str | None, baseline: str | None, baseline_date: str | None,
+                   target: str | None, direction: str | None) -> None:
+    """Add an indicator to a commitment."""
+    from coordinator.outcomes.indicators import IndicatorSpec, add_indicator
+
+    spec = IndicatorSpec(
+        kind=kind, name=name, unit=unit, unit_label=unit_label,
+        baseline=None if baseline is None else _number(baseline, "baseline"),
+        baseline_on=_parse_date(baseline_date, "baseline_on") if baseline_date else None,
+        target=None if target is None else _number(target, "target"), direction=direction)
+    made = add_indicator(commitment_id, spec, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Indicator {made.id} added to commitment {commitment_id}.")
+
+
+@indicators.command("measure")
+@click.argument("indicator_id", type=int)
+@click.option("--date", "dated", required=True, help="YYYY-MM-DD, not in the future.")
+@click.option("--value", required=True)
+@click.option("--source", required=True, help="Where the value comes from.")
+@with_appcontext
+@refuses_bad_input
+def indicators_measure(indicator_id: int, dated: str, value: str, source: str) -> None:
+    """Record a value of a quantitative indicator."""
+    from coordinator.outcomes.indicators import add_measurement
+
+    measured = add_measurement(indicator_id, dated=_parse_date(dated, "dated"),
+                               value=_number(value, "value"), source=source, now=utc_now(),
+                               actor=Actor.cli())
+    click.echo(f"Measurement {measured.id} recorded: {measured.value:g} on "
+               f"{measured.dated.isoformat()}.")
+
+
+@indicators.command("assess")
+@click.argument("indicator_id", type=int)
+@click.option("--date", "dated", required=True, help="YYYY-MM-DD, not in the future.")
+@click.option("--rating", required=True,
+              type=click.Choice(["not-started", "off-track", "some-progress", "on-track",
+                                 "achieved"]))
+@click.option("--narrative", required=True, help="What the rating rests on.")
+@click.option("--language", type=click.Choice(LANGUAGE_CODES),
+              help="The language the narrative is written in.")
+@with_appcontext
+@refuses_bad_input
+def indicators_assess(indicator_id: int, dated: str, rating: str, narrative: str,
+                      language: str | None) -> None:
+    """Rate a qualitative indicator, saying why."""
+    from coordinator.outcomes.indicators import assess
+
+    rated = assess(indicator_id, dated=_parse_date(dated, "dated"), rating=rating,
+                   narrative=narrative, written_in=language, now=utc_now(),
+                   actor=Actor.cli())
+    click.echo(f"Assessment {rated.id} recorded: {rated.rating.value} on "
+               f"{rated.dated.isoformat()}.")
+
+
+@main.group()
+def contributions() -> None:
+    """What civil society proposed on commitments: indicators and evidence."""
+
+
+@contributions.command("list")
+@with_appcontext
+def contributions_list() -> None:
+    """Contributions waiting for a decision, oldest first."""
+    from coordinator.outcomes.contributions import waiting_for
+
+    for c in waiting_for(None):
+        click.echo(f"{c.id}\t{c.kind.value}\tcommitment {c.commitment_id}\t"
+                   f"{c.organisation.name}\t"
+                   f"{_one_line(c.text)}")
+
+
+@contributions.command("accept")
+@click.argument("contribution_id", type=int)
+@click.option("--reason", help="Published with the decision.")
+@with_appcontext
+@refuses_bad_input
+def contributions_accept(contribution_id: int, reason: str | None) -> None:
+    """Accept: a proposed indicator becomes an indicator, evidence a timeline entry."""
+    from coordinator.outcomes.contributions import accept_contribution
+
+    accepted = accept_contribution(contribution_id, reason=reason, now=utc_now(),
+                                   actor=Actor.cli())
+    made = (f"indicator {accepted.indicator_id}" if accepted.indicator_id is not None else
+            f"timeline update {accepted.update_id}")
+    click.echo(f"Contribution {accepted.id} accepted: {made}.")
+
+
+@contributions.command("decline")
+@click.argument("contribution_id", type=int)
+@click.option("--reason", required=True, help="Public, and mailed to the contact.")
+@with_appcontext
+@refuses_bad_input
+def contributions_decline(contribution_id: int, reason: str) -> None:
+    """Decline with a public reason; the contact is told."""
+    from coordinator.outcomes.contributions import decline_contribution
+
+    declined = decline_contribution(contribution_id, reason=reason, now=utc_now(),
+                                    actor=Actor.cli())
+    click.echo(f"Contribution {declined.id} declined.")
+
+
+@main.group("work-plan")
+def work_plan() -> None:
+    """The joint work plan of a regional meeting."""
+
+
+@work_plan.command("publish")
+@click.argument("plan_id", type=int)
+@click.option("--what-changed", help="Required from the second version on.")
+@with_appcontext
+@refuses_bad_input
+def work_plan_publish(plan_id: int, what_changed: str | None) -> None:
+    """Publish a draft version of the plan (once its meeting has started)."""
+    from coordinator.outcomes.commitments import publish_plan
+
+    plan = publish_plan(plan_id, what_changed=what_changed, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Work plan {plan.id}, version {plan.version}, published with "
+               f"{len(plan.entries)} commitment(s).")
+
+
+@main.group()
+def documents() -> None:
+    """Documents attached to minutes, agenda items, commitments and proposals."""
+
+
+@documents.command("attach")
+@click.argument("subject", type=click.Choice(["minutes", "agenda_item", "commitment",
+                                             "proposal"]))
+@click.argument("subject_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--private", is_flag=True, help="Never shown to the public.")
+@with_appcontext
+@refuses_bad_input
+def documents_attach(subject: str, subject_id: int, path: str, private: bool) -> None:
+    """Attach a file (checked as every door checks it: kind, size, name)."""
+    import os
+
+    from coordinator.documents.services import attach, read_bounded
+
+    with open(path, "rb") as stream:
+        data = read_bounded(stream)
+    row = attach(subject, subject_id, os.path.basename(path), data, now=utc_now(),
+                 actor=Actor.cli(), public=not private)
+    click.echo(f"Document {row.id} ({row.content_type}, {row.size} bytes) attached to "
+               f"{subject} {subject_id}.")
+
+
+@documents.command("list")
+@click.argument("subject", type=click.Choice(["minutes", "agenda_item", "commitment",
+                                             "proposal"]))
+@click.argument("subject_id", type=int)
+@with_appcontext
+def documents_list(subject: str, subject_id: int) -> None:
+    """A subject's documents."""
+    from coordinator.documents.services import documents_of
+
+    for row in documents_of(subject, subject_id):
+        click.echo(f"{row.id}\t{row.filename}\t{row.content_type}\t{row.size}\t"
+                   f"{'public' if row.public else 'private'}")
+
+
+@documents.command("remove")
+@click.argument("document_id", type=int)
+@with_appcontext
+@refuses_bad_input
+def documents_remove(document_id: int) -> None:
+    """Delete a document and its bytes."""
+    from coordinator.documents.services import remove
+
+    remove(document_id, now=utc_now(), actor=Actor.cli())
+    click.echo(f"Document {document_id} removed.")
+
+
 @main.group()
 def suggestions() -> None:
     """Moderate the topics participants suggested."""

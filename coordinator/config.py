@@ -40,6 +40,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # once when it has passed; the job looks for what is owed this often.
         "SCHEDULER_ACTION_ITEMS_SECONDS": 3600,
         "ACTION_ITEM_REMINDER_DAYS": [7, 1],
+        # Rendered public pages of the tracker kept in memory, per process (bytes).
+        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
+        # Bytes of documents deleted with their meeting are swept this often.
+        "SCHEDULER_DOCUMENTS_SECONDS": 86400,
         # Watched external calendars (clash warnings) are fetched this often.
         "SCHEDULER_CALENDARS_SECONDS": 21600,
         # Calendars just added, or whose owner asked for a fresh copy, are fetched this often

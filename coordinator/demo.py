@@ -7,7 +7,7 @@ All addresses are at example.org.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -37,7 +37,23 @@ from coordinator.models import (
     Series,
 )
 from coordinator.outcomes.action_items import Owner, add_action_item
+from coordinator.outcomes.commitments import (
+    Responsible,
+    add_update,
+    create_commitment,
+    create_plan,
+    publish_plan,
+    set_status,
+)
+from coordinator.outcomes.contributions import accept_contribution, submit_contribution
+from coordinator.outcomes.indicators import (
+    IndicatorSpec,
+    add_indicator,
+    add_measurement,
+    assess,
+)
 from coordinator.outcomes.minutes import publish_minutes, save_draft
+from coordinator.outcomes.models import Commitment
 from coordinator.unit import Actor, unit_of_work
 
 
@@ -275,6 +291,7 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
             add_participant(now=now, actor=actor, series_id=made.id, organisation_id=org.id)
     _publish_an_agenda(series_made, now, actor)
     _outcomes(series_made, now, actor)
+    agreed = _work_plan(now, actor, accounts, orgs)
     for org in approved:
         if org.scope == Scope.REGIONAL:
             add_participant(now=now, actor=actor, series_id=coordinators.id,
@@ -291,8 +308,9 @@ def _load(now: datetime, actor: Actor) -> dict[str, int]:
         set_host_country(first.id, "GT", now=now, actor=actor)
         invite_host_observers(first.id, now=now, actor=actor)
     return {"organisations": len(ORGS), "accounts": len(ACCOUNTS),
-            "series": len(series_made) + 3,
-            "meetings": sum(_meeting_count(s) for s, _ in series_made) + 3}
+            "series": len(series_made) + 4,
+            "meetings": sum(_meeting_count(s) for s, _ in series_made) + 3
+            + _meeting_count(agreed), "commitments": len(PLAN)}
 
 
 def _meeting_count(series: Series) -> int:
@@ -358,6 +376,218 @@ def _outcomes(series_made: list[tuple[Series, str]], now: datetime, actor: Actor
         save_draft(latest.id, text=text, decisions=decisions, written_in="es", now=now,
                    actor=actor)
         publish_minutes(latest.id, now=now, actor=actor)
+
+
+# Issue 16: the joint work plan agreed at last year's regional meeting, five months ago.
+# Each commitment: who keeps it (a country's ISO code or a committee's slug), pillar,
+# action package, language, text, months to its target, and one indicator with the
+# values measured a month apart since the meeting (a qualitative one: its ratings).
+@dataclass(frozen=True)
+class DemoCommitment:
+    keeper: str
+    pillar: str
+    package: str | None
+    language: str
+    text: str
+    months: int
+    indicator: IndicatorSpec
+    values: tuple[float, ...] = ()
+    ratings: tuple[tuple[str, str], ...] = ()  # rating, narrative
+
+
+def _spec(name: str, unit: str, baseline: float, target: float,
+          label: str | None = None) -> IndicatorSpec:
+    """A quantitative indicator; its baseline date is set a month before the meeting."""
+    return IndicatorSpec(kind="quantitative", name=name, unit=unit, unit_label=label,
+                         baseline=baseline, target=target,
+                         direction="increase" if target >= baseline else "decrease")
+
+
+PLAN = (
+    DemoCommitment("GT", "I", "temporary-protection-regularization", "es",
+                   "Regularizar a 40 000 personas migrantes mediante permisos temporales de "
+                   "permanencia, con jornadas de registro en los departamentos fronterizos.",
+                   24, _spec("Personas con permiso temporal de permanencia", "people",
+                             8500, 40000), (11200, 15800, 19400, 24100)),
+    DemoCommitment("MX", "II", "labor-mobility", "es",
+                   "Ampliar a 25 000 plazas anuales el programa de visas de trabajo temporal "
+                   "para personas de Centroamérica.",
+                   18, _spec("Visas de trabajo temporal emitidas en el año", "other", 9000,
+                             25000, "visas"), (10400, 12900, 15300)),
+    DemoCommitment("CO", "I", "integration-host-communities", "es",
+                   "Afiliar al sistema de salud a tres de cada cuatro personas migrantes con "
+                   "Permiso por Protección Temporal.",
+                   24, _spec("Personas migrantes con PPT afiliadas al sistema de salud",
+                             "percent", 42, 75), (45, 49, 53, 58)),
+    DemoCommitment("BR", "II", "investing-in-asylum", "pt",
+                   "Reduzir para seis meses o prazo médio de decisão dos pedidos de refúgio.",
+                   24, _spec("Prazo médio de decisão dos pedidos de refúgio", "days", 540,
+                             180), (510, 470, 430, 395)),
+    DemoCommitment("HT", "I", None, "fr",
+                   "Accueillir dignement les personnes rapatriées à la frontière, avec un "
+                   "accompagnement psychosocial et une orientation vers les services.",
+                   18, IndicatorSpec(kind="qualitative",
+                                     name="Qualité de l'accueil des personnes rapatriées"),
+                   ratings=(("off-track", "Un seul point d'accueil fonctionne, sans "
+                             "psychologue ; les organisations signalent des attentes de "
+                             "plusieurs heures."),
+                            ("some-progress", "Deux points d'accueil ouverts à Ouanaminthe et "
+                             "Belladère, avec une équipe psychosociale partagée."))),
+    DemoCommitment("US", "III", "humane-border-management", "en",
+                   "Enrol 15,000 people in community-based alternatives to immigration "
+                   "detention, with legal orientation for every participant.",
+                   24, _spec("People enrolled in alternatives to detention", "people", 4000,
+                             15000), (5200, 6900, 8100)),
+    DemoCommitment("CA", "III", "countering-trafficking", "en",
+                   "Train 2,000 border and immigration officers to identify and refer victims "
+                   "of human trafficking.",
+                   30, _spec("Officers trained to identify victims of trafficking", "people",
+                             120, 2000), (120, 150, 210)),
+    DemoCommitment("labor-mobility", "II", "labor-mobility", "es",
+                   "Publicar una guía regional de reclutamiento ético y lograr que seis países "
+                   "la apliquen en sus programas de movilidad laboral.",
+                   12, _spec("Países que aplican la guía de reclutamiento ético", "number",
+                             0, 6), (1, 2, 4, 6)),
+    DemoCommitment("temporary-protection-regularization", "I",
+                   "temporary-protection-regularization", "es",
+                   "Armonizar los requisitos documentales de los programas de protección "
+                   "temporal, aceptando documentos de identidad vencidos.",
+                   24, _spec("Programas de protección temporal que aceptan documentos "
+                             "vencidos", "number", 2, 8), (2, 3, 5)),
+    DemoCommitment("investing-in-asylum", "II", "investing-in-asylum", "en",
+                   "Fund asylum capacity projects in host countries through the Investing in "
+                   "Asylum package.",
+                   24, _spec("Funding committed to asylum capacity", "money", 12_000_000,
+                             60_000_000, "USD"), (18_000_000, 26_000_000, 31_000_000)),
+)
+# Where the public timeline goes beyond the measurements: (keeper, days after the meeting,
+# text, source). A status change: (keeper, days after the meeting, status, text).
+TIMELINE = (
+    ("GT", 70, "Se abrieron oficinas de registro en Tecún Umán y Esquipulas.",
+     "https://migracion.example.org/comunicados/registro-fronterizo"),
+    ("BR", 100, "O CONARE publicou o balanço do semestre: 3 200 decisões a mais que no "
+     "semestre anterior.", "Relatório semestral do CONARE"),
+    ("HT", 0, "Engagement présenté à la réunion régionale par le coordonnateur spécial.",
+     None),
+)
+STATUSES = (
+    ("GT", 40, "in-progress", "Comenzó la emisión de permisos en la capital y Quetzaltenango."),
+    ("MX", 30, "in-progress", "Primera convocatoria del año publicada."),
+    ("CO", 20, "in-progress", ""),
+    ("BR", 35, "in-progress", ""),
+    ("US", 50, "in-progress", "Two new community case-management programmes opened."),
+    ("labor-mobility", 25, "in-progress", "Guía publicada en español, inglés y francés."),
+    ("labor-mobility", 125, "achieved", "Seis países aplican la guía en sus programas."),
+    ("temporary-protection-regularization", 60, "in-progress", ""),
+)
+# The indicator a civil-society organisation proposed (on Colombia's commitment), its
+# values since the meeting, and the coordinator's public reason for accepting it.
+PROPOSED = _spec("Días de espera para la primera cita médica", "days", 38, 15)
+PROPOSED_VALUES = (35, 31, 27)
+PROPOSAL_REASON = ("Mide lo que las organizaciones ven en los puntos de atención; lo "
+                   "publicaremos cada mes junto a la afiliación.")
+
+
+def _keeper(accounts: dict[str, Account], key: str) -> Actor:
+    account = accounts[key]
+    return Actor(f"account:{account.email}", account.id)
+
+
+def _at(day: date) -> datetime:
+    """Midday in the Americas on `day`: when the demo records what happened that day."""
+    return datetime.combine(day, time(18), tzinfo=UTC)
+
+
+def _work_plan(now: datetime, actor: Actor, accounts: dict[str, Account],
+               orgs: dict[str, Organisation]) -> Series:
+    """Last year's regional meeting (five months ago) and its published joint work plan:
+    commitments of countries and committees under the three pillars, each measured or
+    rated since, with timeline entries and status changes, and one indicator proposed
+    by a civil-society organisation and accepted by Colombia's coordinator."""
+    today = now.date()
+    regional = schedule_series(SeriesInput(
+        kind=SeriesKind.REGIONAL, first_date=_weekday(today - timedelta(days=150)),
+        start_time=time(9, 0), zone="America/Panama", duration_minutes=8 * 60,
+        held_by=_weekday(today - timedelta(days=150)) + timedelta(days=30),
+        title="Reunión regional: plan de trabajo conjunto", location="Ciudad de Panamá",
+        holiday_country="PA", coordinator_id=accounts["secretariat"].id,
+        description="Special coordinators and civil society agreed the joint work plan.",
+    ), now=now, actor=actor, since=_history_from(_weekday(today - timedelta(days=150))))
+    meeting = regional.meetings[0]
+    held = meeting.start_local.date()
+    secretariat = _keeper(accounts, "secretariat")
+    made: dict[str, Commitment] = {}
+    for spec in PLAN:
+        country = spec.keeper if len(spec.keeper) == 2 else None
+        made[spec.keeper] = create_commitment(
+            text=spec.text, responsible=Responsible(country=country,
+                                                    committee=None if country else spec.keeper),
+            pillar=spec.pillar, action_package=spec.package, start_on=held,
+            target_on=held + timedelta(days=spec.months * 30), made_at_id=meeting.id,
+            written_in=spec.language, now=meeting.start_at + timedelta(hours=6),
+            actor=secretariat)
+    plan = create_plan(meeting.id, title=f"Plan de trabajo conjunto {held.year}–"
+                       f"{held.year + 2}", commitment_ids=[c.id for c in made.values()],
+                       written_in="es", now=meeting.start_at + timedelta(hours=6),
+                       actor=secretariat)
+    publish_plan(plan.id, now=meeting.end_at, actor=secretariat)
+
+    for spec in PLAN:
+        keeper = _keeper(accounts, spec.keeper)
+        indicator = add_indicator(
+            made[spec.keeper].id, replace(spec.indicator, baseline_on=held - timedelta(days=30))
+            if spec.values else spec.indicator, written_in=spec.language,
+            now=meeting.end_at + timedelta(days=1), actor=keeper)
+        for month, value in enumerate(spec.values, start=1):
+            day = held + timedelta(days=30 * month)
+            add_measurement(indicator.id, dated=day, value=value, source=_source(spec, day),
+                            now=_at(day + timedelta(days=2)), actor=keeper)
+        for index, (rating, narrative) in enumerate(spec.ratings):
+            day = held + timedelta(days=45 + 65 * index)
+            assess(indicator.id, dated=day, rating=rating, narrative=narrative,
+                   written_in=spec.language, now=_at(day), actor=keeper)
+    for key, days, text, source in TIMELINE:
+        day = held + timedelta(days=days)
+        url = source if source and source.startswith("https://") else None
+        add_update(made[key].id, text=text, dated=day, source_url=url,
+                   source_text=None if url else source,
+                   source_meeting_id=meeting.id if days == 0 else None,
+                   written_in=next(s.language for s in PLAN if s.keeper == key),
+                   now=_at(day + timedelta(days=1)), actor=_keeper(accounts, key))
+    for key, days, status, text in STATUSES:
+        day = held + timedelta(days=days)
+        set_status(made[key].id, status, text=text or None, dated=day,
+                   written_in=next(s.language for s in PLAN if s.keeper == key),
+                   now=_at(day), actor=_keeper(accounts, key))
+    _proposed_indicator(made["CO"], accounts, orgs, held, today)
+    return regional
+
+
+def _source(spec: DemoCommitment, day: date) -> str:
+    keeper = spec.keeper if len(spec.keeper) == 2 else "comité"
+    return f"Informe mensual ({keeper}), {day.isoformat()}"
+
+
+def _proposed_indicator(commitment: Commitment, accounts: dict[str, Account],
+                        orgs: dict[str, Organisation], held: date, today: date) -> None:
+    """A contact of Fundación Puentes Andinos proposes an indicator by their personal
+    link; Colombia's coordinator accepts it with a public reason and measures it."""
+    contact = orgs[ORGS[4].name].contacts[0]
+    proposal = submit_contribution(
+        contact, commitment, kind="indicator", form_key="demo-proposed-indicator",
+        text="En los puntos de atención vemos que la afiliación no basta: la primera cita "
+             "tarda semanas. Proponemos medir la espera.",
+        language=contact.language, now=_at(today - timedelta(days=20)),
+        indicator=replace(PROPOSED, baseline_on=held - timedelta(days=30)))
+    keeper = _keeper(accounts, "CO")
+    accepted = accept_contribution(proposal.id, reason=PROPOSAL_REASON, written_in="es",
+                                   now=_at(today - timedelta(days=18)), actor=keeper)
+    assert accepted.indicator_id is not None  # a proposed indicator becomes one
+    for month, value in enumerate(PROPOSED_VALUES, start=1):
+        day = held + timedelta(days=40 * month)
+        add_measurement(accepted.indicator_id, dated=day, value=value,
+                        source="Encuesta de Fundación Puentes Andinos en puntos de atención",
+                        now=_at(today - timedelta(days=10)), actor=keeper)
 
 
 def _history_from(first: date) -> datetime:

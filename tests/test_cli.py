@@ -27,6 +27,61 @@ def run(app, *args: str):  # type: ignore[no-untyped-def]
     return app.test_cli_runner().invoke(main, list(args), catch_exceptions=False)
 
 
+def _assert_the_demo_work_plan_is_alive(now: datetime) -> None:
+    """Issue 16: the joint work plan published at a past regional meeting, measured since."""
+    from coordinator.models import Account, Role
+    from coordinator.outcomes.models import (
+        CommitmentStatus,
+        CommitmentUpdate,
+        Contribution,
+        ContributionKind,
+        ContributionState,
+        Indicator,
+        IndicatorKind,
+        PlanState,
+        WorkPlan,
+    )
+
+    today = now.date()
+    plan = db.session.scalars(select(WorkPlan)).one()
+    assert plan.state == PlanState.PUBLISHED and plan.meeting.end_at < now
+    assert plan.meeting.series.kind == SeriesKind.REGIONAL
+    commitments = [entry.commitment for entry in plan.entries]
+    assert len(commitments) >= 8
+    assert len({c.country_id for c in commitments if c.country_id is not None}) >= 5
+    assert len({c.committee_id for c in commitments if c.committee_id is not None}) >= 3
+    assert {c.pillar for c in commitments} == {"I", "II", "III"}
+    assert all(c.made_at_id == plan.meeting_id and c.indicators for c in commitments)
+    assert {CommitmentStatus.ACHIEVED, CommitmentStatus.IN_PROGRESS,
+            CommitmentStatus.PLANNED} <= {c.status for c in commitments}
+    indicators = [i for c in commitments for i in c.indicators]
+    qualitative = [i for i in indicators if i.kind == IndicatorKind.QUALITATIVE]
+    assert len(qualitative) == 1 and len(qualitative[0].assessments) == 2
+    for indicator in indicators:
+        if indicator.kind == IndicatorKind.QUANTITATIVE:
+            days = sorted(m.dated for m in indicator.measurements)
+            assert 3 <= len(days) <= 5, indicator.name
+            assert indicator.baseline_on is not None and indicator.baseline_on <= days[0]
+            assert days[-1] < today and len(set(days)) == len(days)  # months apart
+    updates = db.session.scalars(select(CommitmentUpdate)).all()
+    assert len([u for u in updates if u.status is None]) >= 3  # beyond status changes
+    assert len([u for u in updates if u.status is not None]) >= 5
+    # One indicator proposed by civil society, accepted with a public reason.
+    proposed = db.session.scalars(select(Indicator).where(
+        Indicator.proposed_by_id.is_not(None))).one()
+    assert proposed.proposed_by is not None
+    assert proposed.proposed_by.name == "Fundación Puentes Andinos"
+    assert len(proposed.measurements) >= 3
+    contribution = db.session.scalars(select(Contribution)).one()
+    assert (contribution.kind, contribution.state) == (ContributionKind.INDICATOR,
+                                                       ContributionState.ACCEPTED)
+    assert contribution.indicator_id == proposed.id and contribution.reason
+    assert contribution.organisation_id == proposed.proposed_by_id
+    keeper = db.session.get(Account, contribution.decided_by_id)
+    assert keeper is not None and keeper.role == Role.SPECIAL_COORDINATOR
+    assert keeper.country is not None and keeper.country.iso == "CO"
+
+
 def test_seed_loads_reference_data_once(app) -> None:
     first = run(app, "seed")
     assert first.exit_code == 0 and "23 new countries, 11 new committees" in first.output
@@ -42,7 +97,7 @@ def test_seed_loads_reference_data_once(app) -> None:
 def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count(Series.id))) == 15
+    assert db.session.scalar(select(func.count(Series.id))) == 16
     assert db.session.scalar(select(func.count(Organisation.id))) == 14
     past = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.start_at < datetime(2026, 11, 22, tzinfo=UTC)))
@@ -64,7 +119,7 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
         OutboxMessage.kind == "suggest-link")).all()
     assert "ana.ixcot@example.org" in links  # Guatemala's meeting in 30 days
     assert "already loaded" in run(app, "demo").output
-    assert db.session.scalar(select(func.count(Series.id))) == 15
+    assert db.session.scalar(select(func.count(Series.id))) == 16
     # Issue 16: minutes out for two past meetings, action items open and overdue.
     from coordinator.cadence.zones import utc_now
     from coordinator.outcomes.action_items import overdue_items
@@ -73,6 +128,7 @@ def test_demo_shows_a_living_system_and_loads_once(app) -> None:
     assert db.session.scalar(select(func.count(MinutesVersion.id))) == 2
     assert db.session.scalar(select(func.count(ActionItem.id))) == 4
     assert len(overdue_items(utc_now())) == 2
+    _assert_the_demo_work_plan_is_alive(datetime(2026, 11, 22, 12, tzinfo=UTC))
 
     table = run(app, "compliance", "--year", "2027").output
     lines = {line.split()[0]: line.split()[1:] for line in table.splitlines() if line.strip()}

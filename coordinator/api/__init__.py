@@ -41,6 +41,7 @@ def docs():
 def register(app: Flask) -> None:
     from coordinator.api import (  # noqa: F401  (each module declares its operations)
         attendance,
+        commitments,
         history,
         meetings,
         moderation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from coordinator.cadence.errors import N_, InvalidInput
 from coordinator.cadence.kinds import SeriesKind
@@ -662,3 +662,295 @@ class ActionItemOut(BaseModel):
 
 class ActionItemList(BaseModel):
     items: list[ActionItemOut]
+
+
+# --- Commitments, indicators, contributions, the joint work plan (issue 16) -------------
+
+Pillar = Literal["I", "II", "III"]
+CommitmentState = Literal["planned", "in-progress", "achieved", "partly-achieved",
+                          "not-achieved", "dropped"]
+UnitName = Literal["number", "percent", "people", "money", "days", "other"]
+RatingName = Literal["not-started", "off-track", "some-progress", "on-track", "achieved"]
+CommitmentText = text(2000, 1)
+UpdateText = text(4000)
+MAX_NUMBER = 1e15  # as coordinator.outcomes.indicators.MAX_VALUE
+
+
+def _number(value: object) -> object:
+    # A number as JSON writes it: true, "3" and Infinity are not quantities.
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not abs(value) <= MAX_NUMBER:
+        raise InvalidInput(N_("Give a number."))
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number),
+                   Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
+
+
+class CommitmentQuery(Query):
+    country: Iso | None = None
+    committee: Slug | None = Field(None, description="Its own commitments and those of its "
+                                   "action package.")
+    pillar: Pillar | None = None
+    status: CommitmentState | None = None
+
+
+class CommitmentIn(Input):
+    text: CommitmentText  # type: ignore[valid-type]
+    country: Iso | None = Field(None, description="The responsible country; or committee.")
+    committee: Slug | None = Field(None, description="The responsible committee.")
+    pillar: Pillar | None = Field(None, description="Default: the action package's, or the "
+                                  "responsible committee's.")
+    action_package: Slug | None = Field(None, description="A committee's slug, of the pillar.")
+    start_on: Day
+    target_on: Day
+    status: Literal["planned", "in-progress", "achieved", "partly-achieved",
+                    "not-achieved"] = "planned"
+    made_at_id: Id | None = Field(None, description="The meeting where it was made.")
+    reviewed_at_id: Id | None = Field(None, description="The meeting where it was last "
+                                      "reviewed.")
+    written_in: Language | None = Field(None, description="The language of the text "
+                                        "(default: the caller's).")
+
+
+class CommitmentPatch(Input):
+    """Only the fields sent change; null clears action_package, made_at_id, reviewed_at_id."""
+
+    text: CommitmentText | None = None  # type: ignore[valid-type]
+    country: Iso | None = Field(None, description="A new responsible country; or committee.")
+    committee: Slug | None = None
+    pillar: Pillar | None = None
+    action_package: Slug | None = None
+    start_on: Day | None = None
+    target_on: Day | None = None
+    made_at_id: Id | None = None
+    reviewed_at_id: Id | None = None
+    written_in: Language | None = None
+
+
+class TimelineIn(Input):
+    text: text(4000, 1)  # type: ignore[valid-type]
+    dated: Day = Field(description="When it happened (not in the future).")
+    source_meeting_id: Id | None = Field(None, description="A meeting that took place.")
+    source_url: text(500) | None = Field(None, description="A document's http(s) address.")  # type: ignore[valid-type]
+    source_text: text(300) | None = Field(None, description="The source in a few words.")  # type: ignore[valid-type]
+    written_in: Language | None = None
+
+
+class CommitmentStatusIn(Input):
+    status: CommitmentState
+    reason: Reason | None = Field(None, description="Why it is dropped (public).")  # type: ignore[valid-type]
+    text: UpdateText | None = Field(None, description="What the timeline says of it.")  # type: ignore[valid-type]
+    dated: Day | None = Field(None, description="Default: today where it is kept.")
+    source_meeting_id: Id | None = None
+    written_in: Language | None = None
+
+
+class TimelineEntryOut(BaseModel):
+    id: int
+    dated: date
+    text: str
+    written_in: str | None
+    status: str | None = Field(description="The status the commitment moved to with it.")
+    source_meeting_id: int | None
+    source_url: str | None
+    source_text: str | None
+    source_organisation: str | None = Field(description="The organisation whose evidence "
+                                            "it is.")
+    created_at: AwareDatetime
+
+
+class CommitmentOut(BaseModel):
+    id: int
+    text: str
+    written_in: str | None
+    country: str | None
+    committee: str | None
+    pillar: str
+    action_package: str | None
+    start_on: date
+    target_on: date
+    status: str
+    reason: str | None = Field(description="Why it was dropped.")
+    made_at_id: int | None
+    reviewed_at_id: int | None
+    updated_at: AwareDatetime
+
+
+class CommitmentList(BaseModel):
+    items: list[CommitmentOut]
+
+
+class MeasurementIn(Input):
+    dated: Day = Field(description="Not in the future, not before the baseline.")
+    value: Number = Field(description="In the indicator's unit (a percentage: 0 to 100).")
+    source: text(500, 1)  # type: ignore[valid-type]
+
+
+class AssessmentIn(Input):
+    dated: Day
+    rating: RatingName
+    narrative: text(4000, 1)  # type: ignore[valid-type]
+    written_in: Language | None = None
+
+
+class MeasurementOut(BaseModel):
+    id: int
+    dated: date
+    value: float
+    source: str
+    created_at: AwareDatetime
+
+
+class MeasurementList(BaseModel):
+    indicator_id: int
+    items: list[MeasurementOut] = Field(description="Oldest first.")
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    dated: date
+    rating: str
+    narrative: str
+    written_in: str | None
+    created_at: AwareDatetime
+
+
+class IndicatorIn(Input):
+    kind: Literal["quantitative", "qualitative"]
+    name: text(300, 1)  # type: ignore[valid-type]
+    unit: UnitName | None = Field(None, description="Quantitative only.")
+    unit_label: text(60) | None = Field(None, description="What is counted (required for "  # type: ignore[valid-type]
+                                        "'other').")
+    baseline: Number | None = None
+    baseline_on: Day | None = Field(None, description="Not in the future.")
+    target: Number | None = None
+    direction: Literal["increase", "decrease"] | None = Field(
+        None, description="Which way is progress: the target lies on that side.")
+    written_in: Language | None = None
+
+
+class IndicatorOut(BaseModel):
+    id: int
+    commitment_id: int
+    kind: str
+    name: str
+    written_in: str | None
+    unit: str | None
+    unit_label: str | None
+    baseline: float | None
+    baseline_on: date | None
+    target: float | None
+    direction: str | None
+    proposed_by: str | None = Field(description="The organisation that proposed it.")
+    progress: float | None = Field(description="The latest measurement's way from baseline "
+                                   "to target, 0 to 1 (null: qualitative or not measured).")
+    rating: str | None = Field(description="A qualitative indicator's latest rating.")
+    measurements: list[MeasurementOut] = Field(description="Oldest first.")
+    assessments: list[AssessmentOut] = Field(description="Oldest first.")
+
+
+class IndicatorList(BaseModel):
+    items: list[IndicatorOut]
+
+
+class IndicatorQuery(Query):
+    commitment: Id = Field(description="The commitment's id.")
+
+
+class ProposedIndicatorOut(BaseModel):
+    kind: str
+    name: str
+    unit: str | None
+    unit_label: str | None
+    baseline: float | None
+    baseline_on: date | None
+    target: float | None
+    direction: str | None
+
+
+class WaitingContributionOut(BaseModel):
+    id: int
+    commitment_id: int
+    kind: str
+    text: str
+    written_in: str | None
+    url: str | None
+    organisation: str
+    indicator: ProposedIndicatorOut | None = Field(description="The proposed indicator.")
+    created_at: AwareDatetime
+
+
+class WaitingContributionList(BaseModel):
+    items: list[WaitingContributionOut] = Field(description="Oldest first.")
+
+
+class DecidedContributionOut(BaseModel):
+    id: int
+    kind: str
+    state: str
+    organisation: str
+    text: str
+    written_in: str | None
+    reason: str | None = Field(description="Public; always given for a decline.")
+    reason_written_in: str | None
+    decided_at: AwareDatetime | None
+    indicator_id: int | None = Field(description="The indicator an accepted proposal became.")
+    update_id: int | None = Field(description="The timeline entry accepted evidence became.")
+
+
+class AcceptIn(Input):
+    reason: Reason | None = Field(None, description="Optional; public.")  # type: ignore[valid-type]
+    written_in: Language | None = None
+
+
+class DeclineIn(Input):
+    reason: text(2000, 1) = Field(description="Public: the organisation and readers see it.")  # type: ignore[valid-type]
+    written_in: Language | None = None
+
+
+class PlanRefOut(BaseModel):
+    id: int
+    meeting_id: int
+    version: int
+    title: str
+    published_at: AwareDatetime | None
+
+
+class CommitmentRecordOut(CommitmentOut):
+    timeline: list[TimelineEntryOut] = Field(description="Newest first.")
+    indicators: list[IndicatorOut]
+    plans: list[PlanRefOut] = Field(description="Published joint work plans it is part of.")
+    contributions: list[DecidedContributionOut] = Field(
+        description="Civil society's contributions, accepted or declined.")
+
+
+class WorkPlanIn(Input):
+    title: text(200, 1)  # type: ignore[valid-type]
+    commitments: list[Id] = Field(default_factory=list, max_length=500,
+                                  description="Commitment ids, in the plan's order.")
+    written_in: Language | None = None
+
+
+class WorkPlanPatch(Input):
+    title: text(200, 1) | None = None  # type: ignore[valid-type]
+    commitments: list[Id] | None = Field(None, max_length=500)
+    written_in: Language | None = None
+
+
+class PublishPlanIn(Input):
+    what_changed: Reason | None = Field(  # type: ignore[valid-type]
+        None, description="Required from the second version on.")
+
+
+class WorkPlanOut(BaseModel):
+    id: int
+    meeting_id: int
+    version: int
+    title: str
+    written_in: str | None
+    state: str
+    what_changed: str | None
+    published_at: AwareDatetime | None
+    commitments: list[CommitmentOut] = Field(description="In the plan's order.")

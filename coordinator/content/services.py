@@ -86,9 +86,18 @@ class Translations:
         return row.text if row is not None else ""
 
 
+_SPECS: dict[tuple[type, str], Translatable] = {}
+
+
 def _spec_for(row: Any, field_name: str) -> Translatable:
+    """The registered field of a row's class (found once per class: pages ask thousands
+    of times)."""
+    found = _SPECS.get((type(row), field_name))
+    if found is not None:
+        return found
     for spec in FIELDS.values():
         if isinstance(row, spec.model) and spec.field == field_name:
+            _SPECS[(type(row), field_name)] = spec
             return spec
     raise LookupError(f"{type(row).__name__}.{field_name} is not translatable")
 
@@ -111,6 +120,23 @@ def for_series(series_ids: Iterable[int]) -> Translations:
         return Translations()
     return Translations(db.session.scalars(
         select(ContentTranslation).where(ContentTranslation.series_id.in_(ids))))
+
+
+def for_subjects(ids: Mapping[str, Iterable[int]], language: str | None, *,
+                 session: DbSession | None = None) -> Translations:
+    """One language's translations of texts that hang on no meeting (commitments, their
+    indicators and timelines), for whole pages of them: one query per subject."""
+    if not language:
+        return Translations()
+    rows: list[ContentTranslation] = []
+    for subject, subject_ids in ids.items():
+        wanted = sorted(set(subject_ids))
+        for start in range(0, len(wanted), 900):  # below any database's parameter limit
+            rows.extend((session or db.session).scalars(select(ContentTranslation).where(
+                ContentTranslation.subject == subject,
+                ContentTranslation.language == language,
+                ContentTranslation.subject_id.in_(wanted[start:start + 900]))))
+    return Translations(rows)
 
 
 def shown(row: Any, field_name: str, reader: str | None) -> Shown | None:

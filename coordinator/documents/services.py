@@ -45,6 +45,12 @@ _Row = TypeVar("_Row", Minutes, AgendaItem, Commitment, Proposal)
 TOO_LARGE = N_("A document may be at most %(mb)s MB.")
 
 
+def too_large() -> InvalidInput:
+    """The refusal of a document over the size limit (also a door's, for a request body
+    refused before the service sees it)."""
+    return InvalidInput(TOO_LARGE, field="document", mb=MAX_BYTES // (1024 * 1024))
+
+
 def read_bounded(stream: BinaryIO, limit: int = MAX_BYTES) -> bytes:
     """An upload's bytes, read by a door: refused as soon as one byte more than `limit`
     arrives, so a huge upload is never held whole."""
@@ -178,14 +184,7 @@ def may_manage(account: Account | None, row: Document) -> bool:
         return False
     if permissions.is_secretariat(account):
         return True
-    if row.meeting_id is not None:
-        meeting = db.session.get(Meeting, row.meeting_id)
-        return meeting is not None and permissions.can_manage_meeting(account, meeting)
-    if row.subject == "proposal":
-        proposal = db.session.get(Proposal, row.subject_id)
-        return proposal is not None and permissions.can_manage_committee(
-            account, proposal.committee)
-    if row.subject == "commitment":
+    if row.subject == "commitment":  # its keepers, wherever it was made
         commitment = db.session.get(Commitment, row.subject_id)
         if commitment is None:
             return False
@@ -195,7 +194,49 @@ def may_manage(account: Account | None, row: Document) -> bool:
         if account.role == Role.COMMITTEE_COORDINATOR:
             return commitment.committee_id is not None and \
                 commitment.committee_id == account.committee_id
+        return False
+    if row.meeting_id is not None:
+        meeting = db.session.get(Meeting, row.meeting_id)
+        return meeting is not None and permissions.can_manage_meeting(account, meeting)
+    if row.subject == "proposal":
+        proposal = db.session.get(Proposal, row.subject_id)
+        return proposal is not None and permissions.can_manage_committee(
+            account, proposal.committee)
     return False
+
+
+def may_attach(account: Account | None, subject: str, subject_id: int) -> bool:
+    """Whether an account may attach a document to this subject (not to an unknown or
+    missing one)."""
+    try:
+        meeting_id = _subject_meeting(db.session, subject, subject_id)
+    except (InvalidInput, NotFound):
+        return False
+    return may_manage(account, Document(subject=subject, subject_id=subject_id,
+                                        meeting_id=meeting_id))
+
+
+def public_documents(subject: str, subject_ids: list[int]) -> dict[int, list[Document]]:
+    """The documents anyone may download, of several subjects of one kind, in one query
+    (a public page's), by subject id."""
+    if not subject_ids:
+        return {}
+    found: dict[int, list[Document]] = {}
+    for row in db.session.scalars(select(Document).where(
+            Document.subject == subject, Document.subject_id.in_(subject_ids),
+            Document.public.is_(True)).order_by(Document.id)):
+        if subject == "commitment" or is_public(row):
+            found.setdefault(row.subject_id, []).append(row)
+    return found
+
+
+def sweep(now: datetime) -> int:
+    """Delete stored bytes no document names any more (documents deleted with their
+    meeting by cascade leave them behind): the scheduler's daily "documents" job."""
+    ensure_aware(now, "now")
+    swept = store().sweep()
+    db.session.commit()
+    return swept
 
 
 def download(document_id: int, filename: str,

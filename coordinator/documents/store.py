@@ -31,6 +31,8 @@ class DocumentStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def sweep(self) -> int: ...
+
 
 class DatabaseStore:
     """Bytes in the `document_blobs` table, in the current session's transaction."""

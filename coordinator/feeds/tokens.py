@@ -19,6 +19,7 @@ from coordinator.links import PersonalLink, row
 from coordinator.mail.kinds import MailKind
 from coordinator.mail.outbox import enqueue, stranger_may_trigger
 from coordinator.models import Contact, FeedToken, Organisation
+from coordinator.models.feeds import mark_changed
 from coordinator.people.contacts import no_longer_registered, registered_contacts
 from coordinator.unit import Actor, unit_of_work
 
@@ -63,7 +64,7 @@ def revoke_feed_tokens(organisation_id: int, *, now: datetime, actor: Actor) -> 
 
 
 def _revoke(organisation_id: int, now: datetime) -> int:
-    db.session.info["feeds_changed"] = True  # a Core UPDATE is invisible to the flush hook
+    mark_changed(db.session())  # a Core UPDATE is invisible to the flush hook
     # An UPDATE's result is a CursorResult, which has the rowcount; execute() types it Result.
     result = cast(CursorResult[Any], db.session.execute(
         update(FeedToken)

@@ -86,6 +86,28 @@ FEED_TABLES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _decided(instance: Any) -> bool:
+    """A contribution shows on the tracker once decided (a waiting one is private)."""
+    history = inspect(instance).attrs.state.history
+    states = {*(history.deleted or ()), instance.state}
+    return any(str(getattr(s, "value", s)) != "waiting" for s in states)
+
+
+# The tables the public tracker of commitments and the overdue action items read, besides
+# FEED_TABLES (names of countries, committees, meetings and the translations). Their own
+# version, so that a measurement does not make every calendar feed render again.
+OUTCOME_TABLES: dict[str, Callable[[Any], bool]] = {
+    "commitments": _always, "commitment_updates": _always, "work_plans": _always,
+    "work_plan_entries": _always, "indicators": _always, "indicator_measurements": _always,
+    "indicator_assessments": _always, "commitment_contributions": _decided,
+    "action_items": _always, "documents": _always,
+}
+
+FEEDS, OUTCOMES = 1, 2  # the rows of data_versions
+SCOPES: dict[int, dict[str, Callable[[Any], bool]]] = {FEEDS: FEED_TABLES,
+                                                        OUTCOMES: OUTCOME_TABLES}
+
+
 class VersionMemo:
     """The data version as this process last read it, trusted for a second.
 
@@ -94,8 +116,8 @@ class VersionMemo:
     commit is seen within MEMO_SECONDS.
     """
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+    def __init__(self, seconds: float, scope: int = 1) -> None:
+        self.seconds, self.scope = seconds, scope
         self.lock = threading.Lock()
         self.value: tuple[int, datetime] | None = None
         self.read_at = 0.0
@@ -110,7 +132,7 @@ class VersionMemo:
         fresh = self.peek()
         if fresh is not None:
             return fresh
-        value = current_version(session)
+        value = current_version(session, self.scope)
         with self.lock:
             self.value, self.read_at = value, time.monotonic()
         return value
@@ -123,28 +145,45 @@ class VersionMemo:
 MEMO_SECONDS = 1.0
 
 
-def version_memo(app: Any = None) -> VersionMemo:
-    """This app's memo (one per app: tests run several apps, on different databases)."""
+def version_memo(app: Any = None, scope: int = FEEDS) -> VersionMemo:
+    """This app's memo of a scope's version (one per app: tests run several apps, on
+    different databases)."""
     app = app or current_app
-    return app.extensions.setdefault("feed_version_memo", VersionMemo(MEMO_SECONDS))
+    name = "feed_version_memo" if scope == FEEDS else f"data_version_memo_{scope}"
+    memo = app.extensions.get(name)
+    if memo is None:
+        memo = app.extensions.setdefault(name, VersionMemo(MEMO_SECONDS, scope))
+    return memo
 
 
-def current_version(session: DbSession | None = None) -> tuple[int, datetime]:
-    """The data version and when it changed (the request's session unless one is given)."""
+def current_version(session: DbSession | None = None,
+                    scope: int = FEEDS) -> tuple[int, datetime]:
+    """A scope's data version and when it changed (the request's session unless one is
+    given)."""
     row = (session or db.session).execute(select(DataVersion.version, DataVersion.changed_at)
-                          .where(DataVersion.id == 1)).first()
+                          .where(DataVersion.id == scope)).first()
     return (row[0], row[1]) if row else (0, datetime(2022, 6, 10, tzinfo=UTC))
+
+
+def mark_changed(session: Session, scope: int = FEEDS) -> None:
+    """Count a change the flush hook cannot see (a Core UPDATE) at the next commit."""
+    session.info.setdefault("scopes_changed", set()).add(scope)
 
 
 @event.listens_for(Session, "before_flush")
 def _note_feed_changes(session: Session, _context: Any, _instances: Any) -> None:
+    changed: set[int] = session.info.setdefault("scopes_changed", set())
     for instance in (*session.new, *session.dirty, *session.deleted):
-        counts = FEED_TABLES.get(getattr(instance, "__tablename__", ""))
-        if counts is not None and (
-            instance in session.new or instance in session.deleted
-            or session.is_modified(instance, include_collections=False)
-        ) and counts(instance):
-            session.info["feeds_changed"] = True
+        table = getattr(instance, "__tablename__", "")
+        for scope, tables in SCOPES.items():
+            counts = tables.get(table)
+            if scope in changed or counts is None:
+                continue
+            if (instance in session.new or instance in session.deleted
+                    or session.is_modified(instance, include_collections=False)) \
+                    and counts(instance):
+                changed.add(scope)
+        if len(changed) == len(SCOPES):
             return
 
 
@@ -152,25 +191,29 @@ def _note_feed_changes(session: Session, _context: Any, _instances: Any) -> None
 def _bump_version(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # so before_flush has seen everything this commit writes
-    if not session.info.pop("feeds_changed", False):
+    changed = session.info.pop("scopes_changed", set())
+    if not changed:
         return
     now = session.info.get("now") or datetime.now(UTC)
     bind = session.get_bind()
     insert = pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(DataVersion).values(id=1, version=1, changed_at=now)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={"version": DataVersion.version + 1, "changed_at": now}))
-    session.info["feeds_bumped"] = True
+    for scope in sorted(changed):  # always in the same order: no deadlock between two
+        statement = insert(DataVersion).values(id=scope, version=1, changed_at=now)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"version": DataVersion.version + 1, "changed_at": now}))
+    session.info["scopes_bumped"] = changed
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_version(session: Session) -> None:
-    if session.info.pop("feeds_bumped", False) and has_app_context():
-        version_memo().expire()
+    bumped = session.info.pop("scopes_bumped", set())
+    if bumped and has_app_context():
+        for scope in bumped:
+            version_memo(scope=scope).expire()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop("feeds_changed", None)
-    session.info.pop("feeds_bumped", None)
+    session.info.pop("scopes_changed", None)
+    session.info.pop("scopes_bumped", None)

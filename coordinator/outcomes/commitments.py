@@ -410,7 +410,7 @@ def set_status(commitment_id: int, status: str, *, now: datetime, actor: Actor,
                       source_meeting_id=source_meeting_id, status=target,
                       written_in=written_in)
         unit.record("commitment.status", AUDIT, commitment.id, status=target,
-                    previous=before)
+                    previous=before, reason=commitment.reason)
     return commitment
 
 
@@ -560,7 +560,7 @@ def edit_plan(plan_id: int, *, now: datetime, actor: Actor, title: str | None = 
             _entries(unit, plan, commitment_ids)
         plan.updated_at = now
         unit.session.flush()
-        unit.record("work_plan.edit", PLAN_AUDIT, plan.id,
+        unit.record("work_plan.edit", PLAN_AUDIT, plan.id, meeting=plan.meeting_id,
                     commitments=[e.commitment_id for e in plan.entries])
     return plan
 

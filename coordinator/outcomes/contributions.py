@@ -254,7 +254,7 @@ def _decide(unit: Unit, contribution: Contribution, state: ContributionState,
             now=unit.now), unit.now)
     unit.record(f"contribution.{state.value}", AUDIT, contribution.id,
                 commitment=contribution.commitment_id, indicator=contribution.indicator_id,
-                update=contribution.update_id, messages=int(sent))
+                update=contribution.update_id, reason=reason, messages=int(sent))
 
 
 def accept_contribution(contribution_id: int, *, now: datetime, actor: Actor,

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from coordinator.cadence.zones import utc_now
+from coordinator.documents.services import sweep as sweep_documents
 from coordinator.integrations.external_feeds import refresh_all, refresh_requested
 from coordinator.invitations.deadlines import run_due_deadlines
 from coordinator.link_requests.services import answer_link_requests
@@ -46,6 +47,10 @@ def _action_items(now: datetime) -> Any:
     return remind_action_item_owners(now=now)
 
 
+def _documents(now: datetime) -> Any:
+    return sweep_documents(now)
+
+
 def _prune(now: datetime) -> Any:
     return prune_sent(now, keep=timedelta(days=int(current_app.config["OUTBOX_KEEP_DAYS"])))
 
@@ -67,6 +72,7 @@ JOBS: dict[str, tuple[Callable[[datetime], Any], str]] = {
     "digest": (_digest, "SCHEDULER_DIGEST_SECONDS"),
     "prune": (_prune, "SCHEDULER_PRUNE_SECONDS"),
     "action_items": (_action_items, "SCHEDULER_ACTION_ITEMS_SECONDS"),
+    "documents": (_documents, "SCHEDULER_DOCUMENTS_SECONDS"),
     "calendars": (_calendars, "SCHEDULER_CALENDARS_SECONDS"),
     "calendar_requests": (_calendar_requests, "SCHEDULER_CALENDAR_REQUESTS_SECONDS"),
 }

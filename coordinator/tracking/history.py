@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, gettext, lazy_gettext, ngettext
+from flask_babel import format_date, format_decimal, gettext, lazy_gettext, ngettext
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 
 from coordinator.accounts.permissions import (
@@ -138,17 +138,62 @@ SENTENCES: dict[str, Template] = {
     "account.active:false": N_("Account deactivated."),
     "api_token.create": N_("API token created: %(name)s."),
     "api_token.revoke": N_("API token revoked."),
+    # Issue 16: commitments, the joint work plan, indicators and civil society's
+    # contributions (their details name the meeting or the organisation concerned).
+    "commitment.create": N_("Commitment no. %(entity_id)s made (pillar %(pillar)s), from "
+                            "%(start_on)s to %(target_on)s."),
+    "commitment.update": N_("Commitment no. %(entity_id)s corrected: %(changed)s."),
+    "commitment.timeline:false": N_("An update of %(dated)s added to the public timeline of "
+                                    "commitment no. %(entity_id)s."),
+    "commitment.timeline:true": N_("Evidence from %(who)s, of %(dated)s, added to the public "
+                                   "timeline of commitment no. %(entity_id)s."),
+    "commitment.status": N_("Commitment no. %(entity_id)s moved from %(previous)s to "
+                            "%(status)s."),
+    "work_plan.create": Np_("Joint work plan drafted with %(num)s commitment.",
+                            "Joint work plan drafted with %(num)s commitments."),
+    "work_plan.edit": Np_("Draft of the joint work plan edited: %(num)s commitment.",
+                          "Draft of the joint work plan edited: %(num)s commitments."),
+    "work_plan.publish": Np_("Joint work plan version %(version)s published with %(num)s "
+                             "commitment.",
+                             "Joint work plan version %(version)s published with %(num)s "
+                             "commitments."),
+    "work_plan.revise": N_("Version %(version)s of the joint work plan drafted from the "
+                           "published one."),
+    "indicator.add:false": N_("Indicator no. %(entity_id)s added to commitment no. "
+                              "%(commitment)s."),
+    "indicator.add:true": N_("Indicator no. %(entity_id)s, proposed by %(proposer)s, added to "
+                             "commitment no. %(commitment)s."),
+    "indicator.measure": N_("Indicator no. %(entity_id)s measured: %(value)s on %(dated)s."),
+    "indicator.assess": N_("Indicator no. %(entity_id)s rated %(rating)s on %(dated)s."),
+    "contribution.submit:indicator": N_("%(who)s proposed an indicator for commitment no. "
+                                        "%(commitment)s."),
+    "contribution.submit:evidence": N_("%(who)s submitted evidence on commitment no. "
+                                       "%(commitment)s."),
+    "contribution.accepted:true": N_("Contribution no. %(entity_id)s accepted: it is "
+                                     "indicator no. %(indicator)s of commitment no. "
+                                     "%(commitment)s."),
+    "contribution.accepted:false": N_("Contribution no. %(entity_id)s accepted: it is on the "
+                                      "public timeline of commitment no. %(commitment)s."),
+    "contribution.declined": N_("Contribution no. %(entity_id)s declined."),
+    "contribution_link.request": N_("A link to contribute on commitment no. %(entity_id)s "
+                                    "was asked for."),
 }
 # The detail whose count chooses a plural sentence's form (its `num`).
 COUNTS = {"agenda.publish": "items", "deadline.invitations": "messages",
           "deadline.reminder": "offset_days", "deadline.suggestions-open": "messages",
           "suggestion.release": "outcomes", "series.schedule": "meetings",
-          "series.materialise": "meetings", "series.change_rule": "new_meetings"}
+          "series.materialise": "meetings", "series.change_rule": "new_meetings",
+          "work_plan.create": "commitments", "work_plan.edit": "commitments",
+          "work_plan.publish": "commitments"}
 # Entries whose sentence depends on a yes/no in their details.
 SWITCHES = {"meeting.hold_outcomes": "hold", "attendance.record": "held",
-            "attendance.update": "held", "account.active": "active"}
+            "attendance.update": "held", "account.active": "active",
+            "commitment.timeline": "organisation", "indicator.add": "proposed_by",
+            "contribution.accepted": "indicator"}
+# Entries whose sentence depends on the value of a detail (a contribution's kind).
+VARIANTS = {"contribution.submit": "kind"}
 INSTANTS = ("before", "after", "at")  # ISO instants in details, shown in the reader's zone
-DAYS = ("first_date", "effective_from", "past_held_by")
+DAYS = ("first_date", "effective_from", "past_held_by", "start_on", "target_on", "dated")
 # Names of changed fields (an edit's `changes`); the values stay out of the sentence.
 FIELDS = {"name": lazy_gettext("name"), "email": lazy_gettext("e-mail address"),
           "website": lazy_gettext("website"), "countries": lazy_gettext("countries"),
@@ -157,6 +202,20 @@ FIELDS = {"name": lazy_gettext("name"), "email": lazy_gettext("e-mail address"),
 ANSWERS = {"accepted": lazy_gettext("coming"), "tentative": lazy_gettext("maybe"),
            "declined": lazy_gettext("not coming"),
            "needs-action": lazy_gettext("no answer")}
+# A commitment's statuses, an indicator's ratings and the parts of a commitment an
+# edit changed, as the workspace names them.
+STATUSES = {"planned": lazy_gettext("planned"), "in-progress": lazy_gettext("in progress"),
+            "achieved": lazy_gettext("achieved"),
+            "partly-achieved": lazy_gettext("partly achieved"),
+            "not-achieved": lazy_gettext("not achieved"), "dropped": lazy_gettext("dropped")}
+RATINGS = {"not-started": lazy_gettext("not started"), "off-track": lazy_gettext("off track"),
+           "some-progress": lazy_gettext("some progress"), "on-track": lazy_gettext("on track"),
+           "achieved": lazy_gettext("achieved")}
+COMMITMENT_PARTS = {"text": lazy_gettext("text"),
+                    "responsible": lazy_gettext("who is responsible"),
+                    "pillar": lazy_gettext("pillar"), "dates": lazy_gettext("dates"),
+                    "made_at_id": lazy_gettext("meeting where it was made"),
+                    "reviewed_at_id": lazy_gettext("meeting where it was last reviewed")}
 ROLES = {"invited": lazy_gettext("invited"), "observer": lazy_gettext("observer"),
          "representative": lazy_gettext("representative"),
          Role.SECRETARIAT.value: lazy_gettext("secretariat"),
@@ -341,8 +400,9 @@ def _names(entries: list[AuditEntry]) -> _Names:
     contact_ids: set[int] = set()
     for entry in entries:
         details = entry.details or {}
-        if isinstance(details.get("organisation"), int):
-            organisation_ids.add(details["organisation"])
+        for key in ("organisation", "proposed_by"):
+            if isinstance(details.get(key), int):
+                organisation_ids.add(details[key])
         if isinstance(details.get("contact"), int):
             contact_ids.add(details["contact"])
         if entry.entity == "contact" and entry.entity_id is not None:
@@ -356,12 +416,15 @@ def _names(entries: list[AuditEntry]) -> _Names:
 
 
 def sentence(entry: AuditEntry, zone: str, names: _Names | None = None) -> str:
-    """One entry as a sentence in the current language, its times in `zone`."""
+    """One entry as a sentence in the current language, its times in `zone` (the names
+    it mentions read for it alone, unless a page read them for all its entries)."""
     details = dict(entry.details or {})
-    names = names or _Names({}, {})
+    names = names or _names([entry])
     key = entry.action
     if key in SWITCHES:
         key = f"{key}:{'true' if details.get(SWITCHES[key]) else 'false'}"
+    elif key in VARIANTS:
+        key = f"{key}:{details.get(VARIANTS[key])}"
     template = SENTENCES.get(key)
     params = {k: _shown(k, v, zone) for k, v in details.items()}
     params["entity_id"] = entry.entity_id
@@ -382,13 +445,30 @@ def sentence(entry: AuditEntry, zone: str, names: _Names | None = None) -> str:
         params["organisations"] = ", ".join(str(n) for n in listed) or gettext("none")
     if isinstance(details.get("changes"), dict):
         params["changes"] = ", ".join(str(FIELDS.get(k, k)) for k in sorted(details["changes"]))
+    if entry.entity == "commitment":
+        for name in ("status", "previous"):
+            if name in details:
+                params[name] = str(STATUSES.get(details[name], details[name]))
+        if isinstance(details.get("changed"), list):
+            params["changed"] = ", ".join(str(COMMITMENT_PARTS.get(k, k))
+                                          for k in details["changed"])
+    if entry.entity == "indicator":
+        if "rating" in details:
+            params["rating"] = str(RATINGS.get(details["rating"], details["rating"]))
+        value = details.get("value")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            params["value"] = format_decimal(value)
+        proposer = details.get("proposed_by")
+        params["proposer"] = ((names.organisations.get(proposer) if isinstance(proposer, int)
+                               else None) or gettext("an organisation"))
     if isinstance(details.get("messages"), int):
         params["sent"] = ngettext("%(num)s message", "%(num)s messages", details["messages"])
     try:
         if isinstance(template, Plural):
             params.pop("num", None)
+            count = details[COUNTS[entry.action]]
             text = ngettext(template.singular, template.plural,
-                            details[COUNTS[entry.action]], **params)
+                            len(count) if isinstance(count, list) else count, **params)
         else:
             text = gettext(template, **params) if template else None
     except (KeyError, TypeError, ValueError):

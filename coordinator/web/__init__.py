@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from coordinator.web import (
         auth,
+        commitments,
         contribute,
         documents,
         errors,
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(suggest.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(contribute.bp)
+    app.register_blueprint(commitments.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(preferences.bp)
@@ -43,4 +45,8 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     security.install(app)
     install_template_helpers(app)
+    from coordinator.web.workspace.documents import allow_uploads
+
+    # First of all hooks: the CSRF check reads the body under the size limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)
     app.wsgi_app = feeds.FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

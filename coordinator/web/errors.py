@@ -52,7 +52,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(exc):
-        return api_error(exc) or _page(413, gettext(
+        from coordinator.web.workspace.documents import too_large_message
+
+        return api_error(exc) or _page(413, too_large_message() or gettext(
             "What you sent is too large. Shorten it and send it again."))
 
     @app.errorhandler(429)

@@ -13,6 +13,7 @@ from coordinator.cadence.periods import Period
 from coordinator.cadence.zones import is_known_zone, utc_now
 from coordinator.calendar.feeds import meeting_calendar
 from coordinator.content import services as content
+from coordinator.documents import services as documents
 from coordinator.i18n import supported_language
 from coordinator.meetings.public import (
     agenda_timetable,
@@ -100,6 +101,7 @@ def meeting(meeting_id: int):
     found, outcomes = public_meeting(meeting_id)
     now = utc_now()
     language = str(get_locale() or "en")
+    minutes = outcome_reads.public_minutes(found, language)
     return render_template("meeting.html", meeting=found, series_title=series_title,
                            kinds=KIND_LABELS, country_name=country_name, outcomes=outcomes,
                            window_open=window_open(found, now),
@@ -107,7 +109,10 @@ def meeting(meeting_id: int):
                            visitor_zone=visitor_zone(), zones=zone_groups(zone_choices()),
                            calendars=_calendars(found, language), language=language,
                            agenda=content.agenda_for(found, language),
-                           minutes=outcome_reads.public_minutes(found, language),
+                           minutes=minutes,
+                           minutes_documents=documents.public_documents(
+                               "minutes", [minutes.version.minutes_id]).get(
+                                   minutes.version.minutes_id, []) if minutes else [],
                            open_items=outcome_reads.items_of_meeting(found.id,
                                                                      unsettled_only=True),
                            owner_label=outcome_reads.owner_label)

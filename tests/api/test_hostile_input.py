@@ -54,6 +54,25 @@ VALID = {  # a valid body per operation, to attack one field at a time
     "minutes_publish": {"what_changed": "A correction"},
     "action_item_add": {"text": "Do", "owner": "country:GT", "due_on": "2027-03-01"},
     "action_item_patch": {"status": "dropped", "reason": "No longer needed"},
+    "commitment_create": {"text": "Open shelters", "country": "GT", "pillar": "I",
+                          "start_on": "2026-01-01", "target_on": "2027-12-31"},
+    "commitment_patch": {"text": "Open four shelters"},
+    "commitment_update_add": {"text": "One opened", "dated": "2026-11-01"},
+    "commitment_status": {"status": "dropped", "reason": "No budget"},
+    # Any finite number is a valid value, so a body whose numbers are attacked must be
+    # refused by the service whatever the number: its date is in the future (after NOW).
+    "indicator_add": {"kind": "quantitative", "name": "Shelter places", "unit": "percent",
+                      "baseline": 20, "baseline_on": "2027-06-01", "target": 80,
+                      "direction": "increase"},
+    "measurement_add": {"dated": "2027-06-01", "value": 50, "source": "Census"},
+    "assessment_add": {"dated": "2026-11-01", "rating": "on-track", "narrative": "Fine"},
+    "contribution_accept": {"reason": "Useful"},
+    "contribution_decline": {"reason": "Not about this commitment"},
+    # The world's meeting is national and its plan is published: a list of ids that
+    # exist is still refused (a joint work plan is a regional meeting's; published stays).
+    "work_plan_create": {"title": "Plan", "commitments": []},
+    "work_plan_patch": {"title": "Plan"},
+    "work_plan_publish": {"what_changed": "A correction"},
 }
 
 
@@ -114,7 +133,9 @@ def _url(path: str, world) -> str:  # type: ignore[no-untyped-def]
            "organisation_id": world.organisation_id, "item_id": world.item_id,
            "suggestion_id": world.suggestion_id, "proposal_id": world.proposal_id,
            "committee_id": world.committee_id, "participant_id": world.participant_id,
-           "contact_id": world.contact_id, "action_item_id": world.action_item_id}
+           "contact_id": world.contact_id, "action_item_id": world.action_item_id,
+           "commitment_id": world.commitment_id, "indicator_id": world.indicator_id,
+           "contribution_id": world.contribution_id, "plan_id": world.plan_id}
     return "/api/v1" + path.format(**ids)
 
 
@@ -147,7 +168,39 @@ def armed_world(world):  # type: ignore[no-untyped-def]
     world.action_item_id = add_action_item(
         text="Report", owner=Owner(country="GT"), due_on=date(2027, 3, 1),
         meeting_id=world.meeting_id, now=NOW, actor=Actor.cli()).id
+    _arm_commitments(world, contact)
     return world
+
+
+def _arm_commitments(world, contact) -> None:  # type: ignore[no-untyped-def]
+    """A commitment of Guatemala with an indicator and a waiting contribution, and a
+    regional meeting's published joint work plan."""
+    from datetime import time, timedelta
+
+    from coordinator.cadence.kinds import SeriesKind
+    from coordinator.meetings.series import SeriesInput, schedule_series
+    from coordinator.outcomes import commitments, contributions, indicators
+    from coordinator.unit import Actor
+
+    commitment = commitments.create_commitment(
+        text="Open shelters", responsible=commitments.Responsible("GT"), pillar="I",
+        start_on=date(2026, 1, 1), target_on=date(2027, 12, 31), now=NOW, actor=Actor.cli())
+    world.commitment_id = commitment.id
+    world.indicator_id = indicators.add_indicator(commitment.id, indicators.IndicatorSpec(
+        kind="quantitative", name="Places", unit="number", baseline=10,
+        baseline_on=date(2026, 1, 1), target=40, direction="increase"), now=NOW,
+        actor=Actor.cli()).id
+    world.contribution_id = contributions.submit_contribution(
+        contact, commitment, kind="evidence", form_key="c1", text="Evidence",
+        language="es", now=NOW).id
+    regional = schedule_series(SeriesInput(
+        kind=SeriesKind.REGIONAL, first_date=date(2027, 3, 10), start_time=time(9),
+        zone="America/Panama", held_by=date(2027, 3, 31)), now=NOW,
+        actor=Actor.cli()).meetings[0]
+    plan = commitments.create_plan(regional.id, title="Plan", commitment_ids=[commitment.id],
+                                   now=NOW, actor=Actor.cli())
+    world.plan_id = commitments.publish_plan(
+        plan.id, now=regional.start_at + timedelta(hours=2), actor=Actor.cli()).id
 
 
 @time_machine.travel(NOW, tick=False)

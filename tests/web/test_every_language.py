@@ -54,9 +54,31 @@ def _english_names(language: str) -> list[str]:
 
 @pytest.fixture
 def pages(seeded, frozen) -> list[str]:
+    from datetime import date
+
+    from coordinator.outcomes.commitments import Responsible, create_commitment
+    from coordinator.outcomes.indicators import IndicatorSpec, add_indicator, add_measurement
+    from coordinator.unit import Actor
+
     world = make_world(NOW)
+    actor = Actor.cli()
+    commitment = create_commitment(
+        text="Abrir albergues", responsible=Responsible("GT"), pillar="I",
+        start_on=date(2025, 1, 1), target_on=date(2027, 12, 31), now=NOW, actor=actor)
+    indicator = add_indicator(commitment.id, IndicatorSpec(
+        kind="quantitative", name="Personas", unit="people", baseline=10,
+        baseline_on=date(2025, 1, 1), target=100, direction="increase"), now=NOW, actor=actor)
+    add_measurement(indicator.id, dated=date(2026, 3, 1), value=40, source="x", now=NOW,
+                    actor=actor)
+    committee = db.session.scalars(select(Committee).order_by(Committee.id)).first()
+    assert committee is not None
+    create_commitment(text="Visas", responsible=Responsible(committee=committee.slug),
+                      start_on=date(2026, 1, 1), target_on=date(2027, 1, 1), now=NOW,
+                      actor=actor)
     return ["/", f"/meetings/{world.first.id}", "/tracker", "/register",
-            "/committees/representatives"]
+            "/committees/representatives", "/commitments", "/commitments/countries/GT",
+            f"/commitments/committees/{committee.slug}", f"/commitments/{commitment.id}",
+            "/commitments/pillars/I", "/action-items/overdue"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -132,7 +132,12 @@ def world() -> dict[str, str]:
         add_item(meeting.id, now=NOW, actor=Actor.cli(), kind="progress", title=title,
                  duration=10)
     # Minutes in draft and an action item, so their forms are crawled too.
-    save_draft(meeting.id, text="Acta", written_in="es", now=NOW, actor=Actor.cli())
+    draft = save_draft(meeting.id, text="Acta", written_in="es", now=NOW, actor=Actor.cli())
+    # A document on them: the forms to attach and remove documents are crawled too.
+    from coordinator.documents.services import attach
+    from tests.documents.samples import SAMPLES
+
+    attach("minutes", draft.id, "acta.pdf", SAMPLES["pdf"], now=NOW, actor=Actor.cli())
     add_action_item(text="Informe", owner=Owner(country="GT"), due_on=date(2027, 1, 15),
                     meeting_id=meeting.id, now=NOW, actor=Actor.cli())
     contact = db.session.scalars(sa.select(Contact).order_by(Contact.id)).first()
@@ -180,6 +185,7 @@ def world() -> dict[str, str]:
     commitment = create_commitment(text="Abrir tres albergues", responsible=Responsible("GT"),
                                    pillar="I", start_on=date(2026, 1, 1),
                                    target_on=date(2027, 12, 31), now=NOW, actor=Actor.cli())
+    plans = _commitment_forms(commitment, contact)
     paths = {
         "suggest": suggest_link(invitation), "status": status_link(suggestion),
         "rsvp": f"/rsvp/{rsvp_token(invitation)}", "propose": proposal_link(contact, committee),
@@ -191,8 +197,40 @@ def world() -> dict[str, str]:
         "series": f"/workspace/series/{built.series.id}",
         "attendance": f"/workspace/meetings/{past.id}/attendance",
         "contribute": contribution_link(contact, commitment), "ask": "/contribute/ask",
+        **plans,
     }
     return {name: urlsplit(url).path for name, url in paths.items()}
+
+
+def _commitment_forms(commitment, contact) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Something behind each of the workspace's commitment forms: indicators of both kinds,
+    a contribution waiting, and three regional meetings' joint work plans (none yet, one
+    published, one in draft): the pages to start from."""
+    from coordinator.outcomes.commitments import create_plan, publish_plan
+    from coordinator.outcomes.contributions import submit_contribution
+    from coordinator.outcomes.indicators import IndicatorSpec, add_indicator
+
+    for spec in (IndicatorSpec(kind="quantitative", name="Personas", unit="people", baseline=1,
+                               baseline_on=date(2026, 1, 1), target=5, direction="increase"),
+                 IndicatorSpec(kind="qualitative", name="Calidad")):
+        add_indicator(commitment.id, spec, now=NOW, actor=Actor.cli())
+    submit_contribution(contact, commitment, kind="evidence", form_key="c1", text="Dato",
+                        language="es", now=NOW)
+    new, published, drafted = (schedule_series(SeriesInput(
+        kind=SeriesKind.REGIONAL, first_date=day, start_time=time(9), zone="America/Panama",
+        duration_minutes=480, held_by=day, holiday_country=""), now=NOW, actor=Actor.cli(),
+        since=NOW - timedelta(days=90)).meetings[0]
+        for day in (date(2027, 3, 10), date(2026, 10, 14), date(2027, 3, 17)))
+    plan = create_plan(published.id, title="Plan", commitment_ids=[commitment.id], now=NOW,
+                       actor=Actor.cli())
+    publish_plan(plan.id, now=NOW, actor=Actor.cli())
+    create_plan(drafted.id, title="Plan", commitment_ids=[commitment.id], now=NOW,
+                actor=Actor.cli())
+    return {"commitment": f"/workspace/commitments/{commitment.id}",
+            "contributions": "/workspace/contributions",
+            "plan_new": f"/workspace/meetings/{new.id}/work-plan",
+            "plan_published": f"/workspace/meetings/{published.id}/work-plan",
+            "plan_draft": f"/workspace/meetings/{drafted.id}/work-plan/draft"}
 
 
 def crawl(client, starts: list[str], *, follow: bool = True  # type: ignore[no-untyped-def]

@@ -94,12 +94,45 @@ def _world() -> dict[str, int]:
     action_item = add_action_item(text="Report", owner=Owner(country="GT"),
                                   due_on=date(2027, 1, 15), meeting_id=meeting.id, now=NOW,
                                   actor=Actor.cli())
+    # A commitment of Guatemala's with an indicator and a contribution waiting (issue 16).
+    from coordinator.outcomes.commitments import Responsible, create_commitment
+    from coordinator.outcomes.indicators import IndicatorSpec, add_indicator
+    from coordinator.outcomes.models import Contribution, ContributionKind
+
+    commitment = create_commitment(text="Albergues", responsible=Responsible("GT"),
+                                   pillar="I", start_on=date(2026, 1, 1),
+                                   target_on=date(2027, 12, 31), now=NOW, actor=Actor.cli())
+    indicator = add_indicator(commitment.id, IndicatorSpec(
+        kind="quantitative", name="Personas", unit="people", baseline=1,
+        baseline_on=date(2026, 1, 1), target=5, direction="increase"), now=NOW,
+        actor=Actor.cli())
+    contribution = Contribution(commitment_id=commitment.id, contact_id=contact.id,
+                                organisation_id=organisation.id, form_key="c",
+                                kind=ContributionKind.EVIDENCE, text="Dato", written_in="es",
+                                created_at=NOW, updated_at=NOW)
+    db.session.add(contribution)
+    db.session.commit()
+    from coordinator.outcomes.commitments import create_plan
+
+    regional = schedule_series(SeriesInput(
+        kind=SeriesKind.REGIONAL, first_date=date(2027, 3, 10), start_time=time(9),
+        zone="America/Panama", held_by=date(2027, 3, 31)), now=NOW, actor=Actor.cli()).meetings[0]
+    plan = create_plan(regional.id, title="Plan", commitment_ids=[commitment.id], now=NOW,
+                       actor=Actor.cli())
+    from coordinator.documents.services import attach
+    from tests.documents.samples import SAMPLES
+
+    document = attach("commitment", commitment.id, "plan.pdf", SAMPLES["pdf"], now=NOW,
+                      actor=Actor.cli())
+    outcome_ids = {"commitment_id": commitment.id, "indicator_id": indicator.id,
+                   "contribution_id": contribution.id, "plan_id": plan.id,
+                   "document_id": document.id}
     return {"series_id": series.id, "meeting_id": meeting.id, "item_id": item.id,
             "suggestion_id": suggestion.id, "message_id": failed.id,
             "committee_id": committee.id, "account_id": secretariat.id,
             "organisation_id": organisation.id, "participant_id": invited.id,
             "proposal_id": proposal.id, "token_id": token_id, "feed_id": feed.id,
-            "contact_id": contact.id, "action_item_id": action_item.id}
+            "contact_id": contact.id, "action_item_id": action_item.id, **outcome_ids}
 
 
 # Records that belong to one account alone: others get 404, as if they did not exist.
@@ -107,7 +140,10 @@ OWN = {"workspace.token_revoke", "workspace.calendar_refresh", "workspace.calend
 # Any account may do these for itself (its own tokens and watched calendars): no scope to
 # leave. Sent empty, they are refused as incomplete and write nothing.
 SELF_SERVICE = {"workspace.token_create", "workspace.calendar_add",
-                "workspace.own_account_save", "workspace.own_account_password"}
+                "workspace.own_account_save", "workspace.own_account_password",
+                # A commitment is made within one's own country or committee: another's is
+                # refused beside the field (422), as the form shows it.
+                "workspace.commitment_create"}
 
 # What an in-scope coordinator would send: enough for a route to act if it let them.
 PAYLOADS = {
@@ -129,6 +165,22 @@ PAYLOADS = {
     "workspace.action_item_add": {"text": "Do", "owner": "country:GT",
                                   "due_on": "2027-01-20"},
     "workspace.action_item_status": {"status": "dropped", "reason": "no"},
+    "workspace.commitment_create": {"text": "Albergues", "responsible": "country:GT",
+                                    "pillar": "I", "start_on": "2026-01-01",
+                                    "target_on": "2027-12-31"},
+    "workspace.commitment_save": {"text": "Otro", "responsible": "country:GT", "pillar": "I",
+                                  "start_on": "2026-01-01", "target_on": "2027-12-31"},
+    "workspace.commitment_update_add": {"text": "Abierto", "dated": "2026-11-01"},
+    "workspace.commitment_status": {"status": "dropped", "reason": "no"},
+    "workspace.indicator_add": {"kind": "qualitative", "name": "Calidad"},
+    "workspace.indicator_measure": {"dated": "2026-11-01", "value": "3", "source": "Informe"},
+    "workspace.indicator_assess": {"dated": "2026-11-01", "rating": "on-track",
+                                   "narrative": "Bien"},
+    "workspace.contribution_accept": {"reason": "Gracias"},
+    "workspace.contribution_decline": {"reason": "No"},
+    "workspace.work_plan_create": {"title": "Plan"},
+    "workspace.work_plan_edit": {"title": "Plan"},
+    "workspace.work_plan_publish": {"what_changed": "Nada"},
 }
 
 
@@ -266,6 +318,19 @@ API_BODIES = {
     "api.minutes_publish": {},
     "api.action_item_add": {"text": "Do", "owner": "country:GT", "due_on": "2027-01-20"},
     "api.action_item_patch": {"status": "dropped", "reason": "no"},
+    "api.commitment_create": {"text": "Albergues", "country": "GT", "pillar": "I",
+                              "start_on": "2026-01-01", "target_on": "2027-12-31"},
+    "api.commitment_patch": {"text": "Otro"},
+    "api.commitment_update_add": {"text": "Abierto", "dated": "2026-11-01"},
+    "api.commitment_status": {"status": "dropped", "reason": "no"},
+    "api.indicator_add": {"kind": "qualitative", "name": "Calidad"},
+    "api.measurement_add": {"dated": "2026-11-01", "value": 3, "source": "Informe"},
+    "api.assessment_add": {"dated": "2026-11-01", "rating": "on-track", "narrative": "Bien"},
+    "api.contribution_accept": {"reason": "Gracias"},
+    "api.contribution_decline": {"reason": "No"},
+    "api.work_plan_create": {"title": "Plan"},
+    "api.work_plan_patch": {"title": "Plan"},
+    "api.work_plan_publish": {"what_changed": "Nada"},
 }
 
 

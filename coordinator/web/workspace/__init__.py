@@ -92,8 +92,10 @@ def register_views() -> None:
     from coordinator.web.workspace import (  # noqa: F401  (each module adds its routes)
         accounts,
         attendance,
+        commitments,
         committees,
         dashboard,
+        documents,
         exports,
         history,
         integrations,

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from coordinator.agendas import services as agendas
 from coordinator.cadence.zones import utc_now
+from coordinator.documents import services as documents
 from coordinator.errors import NotFound, Refusal, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Meeting
@@ -38,6 +39,8 @@ def _minutes_page(meeting: Meeting, *, error: Refusal | None = None, form=None,
     return render_template("workspace/minutes.html", meeting=meeting,
                            title=series_title(meeting.series), draft=draft,
                            versions=minutes_service.versions_of(meeting),
+                           documents=(documents.documents_of("minutes", draft.id)
+                                      if draft else []),
                            languages=LANGUAGE_NAMES, error=error, form=form), status
 
 
