@@ -216,6 +216,18 @@ def may_attach(account: Account | None, subject: str, subject_id: int) -> bool:
                                         meeting_id=meeting_id))
 
 
+def documents_for(subject: str, subject_ids: list[int]) -> dict[int, list[Document]]:
+    """Every document of several subjects of one kind, in one query (a workspace page's),
+    by subject id."""
+    found: dict[int, list[Document]] = {}
+    if subject_ids:
+        for row in db.session.scalars(select(Document).where(
+                Document.subject == subject, Document.subject_id.in_(subject_ids))
+                .order_by(Document.id)):
+            found.setdefault(row.subject_id, []).append(row)
+    return found
+
+
 def public_documents(subject: str, subject_ids: list[int]) -> dict[int, list[Document]]:
     """The documents anyone may download, of several subjects of one kind, in one query
     (a public page's), by subject id."""

@@ -247,6 +247,7 @@ class TimedItem:
     language: str | None
     start: datetime
     written_in: str | None = None  # the language `title` is shown in
+    item_id: int | None = None  # the agenda item (its documents), when the snapshot says
 
 
 def agenda_timetable(meeting: Meeting, reader: str | None = None) -> list[TimedItem]:
@@ -258,7 +259,7 @@ def agenda_timetable(meeting: Meeting, reader: str | None = None) -> list[TimedI
         minutes = int(entry.get("duration") or 0)
         items.append(TimedItem(entry.get("title", ""), entry.get("kind", ""), minutes,
                                entry.get("presenter"), entry.get("language"), at,
-                               entry.get("written_in")))
+                               entry.get("written_in"), entry.get("id")))
         at += timedelta(minutes=minutes)
     return items
 

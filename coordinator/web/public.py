@@ -131,11 +131,12 @@ def meeting_ics(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
 def meeting_agenda(meeting_id: int):
-    """The published agenda on one printable page, each item with its planned start."""
     found = find_meeting(meeting_id)
+    items = agenda_timetable(found, str(get_locale() or "en"))
     return render_template("meeting_agenda.html", meeting=found,
-                           title=series_title(found.series),
-                           items=agenda_timetable(found, str(get_locale() or "en")),
+                           title=series_title(found.series), items=items,
+                           item_documents=documents.public_documents(
+                               "agenda_item", [i.item_id for i in items if i.item_id]),
                            visitor_zone=visitor_zone())
 
 

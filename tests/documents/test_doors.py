@@ -150,3 +150,42 @@ def test_the_command_line_attaches_lists_and_removes(place, app, tmp_path) -> No
     assert run("documents", "remove", str(row.id)).exit_code == 0
     assert _count(Document) == 0 and _count(DocumentBlob) == 0
     assert run("documents", "remove", str(row.id)).exit_code == 2
+
+
+def test_an_agenda_items_document_is_attached_in_the_workspace_and_shown_with_the_agenda(
+        place, app) -> None:
+    from coordinator.agendas.services import publish_agenda
+
+    coordinator = app.test_client()
+    log_in(coordinator, COORDINATOR)
+    back = f"/workspace/meetings/{place.meeting.id}"
+    page = coordinator.get(back).get_data(as_text=True)
+    assert f'name="subject_id" value="{place.item.id}"' in page  # the item's own form
+    response = _attach(coordinator, "agenda_item", place.item.id, "nota técnica.pdf", PDF, back)
+    assert response.status_code == 302
+    agenda = f"/meetings/{place.meeting.id}/agenda?lang=en"
+    public = app.test_client()
+    assert "nota técnica.pdf" not in public.get(agenda).get_data(as_text=True)
+    publish_agenda(place.meeting.id, now=NOW, actor=Actor.cli())
+    assert "nota técnica.pdf" in public.get(agenda).get_data(as_text=True)
+
+
+def test_a_proposals_document_stays_with_the_committees_coordinators(place, app) -> None:
+    from tests.documents.test_services import _proposal
+
+    proposal = _proposal(place)
+    secretariat = app.test_client()
+    from coordinator.models import Role
+    from tests.web.people import make_account
+
+    make_account(Role.SECRETARIAT, email="sec.docs@example.org")
+    log_in(secretariat, "sec.docs@example.org")
+    page = secretariat.get("/workspace/proposals").get_data(as_text=True)
+    assert f'name="subject_id" value="{proposal.id}"' in page
+    response = _attach(secretariat, "proposal", proposal.id, "anexo.pdf", PDF,
+                       "/workspace/proposals")
+    assert response.status_code == 302
+    row = db.session.scalar(select(Document))
+    assert not row.public
+    assert "anexo.pdf" in secretariat.get("/workspace/proposals").get_data(as_text=True)
+    assert app.test_client().get(f"/documents/{row.id}/anexo.pdf").status_code == 404

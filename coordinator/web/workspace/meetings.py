@@ -11,6 +11,7 @@ from coordinator.agendas import services as agenda
 from coordinator.agendas import suggestions as suggestions_service
 from coordinator.cadence.zones import utc_now
 from coordinator.content import services as content
+from coordinator.documents import services as documents
 from coordinator.errors import InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.invitations.rsvp import rsvp_summary
@@ -41,9 +42,11 @@ def _page(meeting: Meeting, *, error: InvalidInput | None = None, form=None,
           status: int = 200):
     local = meeting.start_local
     topics = moderation.moderation_view(meeting.id)
+    items = agenda.draft_items(meeting)
     return render_template(
         "workspace/meeting.html", meeting=meeting, title=series_title(meeting.series),
-        kinds=KIND_LABELS, items=agenda.draft_items(meeting),
+        kinds=KIND_LABELS, items=items,
+        item_documents=documents.documents_for("agenda_item", [i.id for i in items]),
         item_kinds=ITEM_KIND_LABELS, languages=LANGUAGE_NAMES, pending=topics.pending,
         decided=topics.decided, held=topics.held,
         rsvp=rsvp_summary(meeting.id), zones=zone_groups(known_zones()), error=error,

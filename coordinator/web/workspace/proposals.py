@@ -9,6 +9,7 @@ from flask_babel import gettext
 from coordinator.accounts import permissions
 from coordinator.agendas import proposals as service
 from coordinator.cadence.zones import utc_now
+from coordinator.documents import services as documents
 from coordinator.errors import N_, InvalidInput, status_of
 from coordinator.i18n import LANGUAGE_NAMES
 from coordinator.models import Proposal
@@ -21,8 +22,10 @@ def _page(*, error: InvalidInput | None = None, status: int = 200):
     account = me()
     committees = [c for c in committees_in_order()
                   if permissions.can_manage_committee(account, c)]
-    return render_template("workspace/proposals.html",
-                           desks=service.proposals_for_coordinators(committees, utc_now()),
+    desks = service.proposals_for_coordinators(committees, utc_now())
+    ids = [p.id for desk in desks for p in desk.proposals]
+    return render_template("workspace/proposals.html", desks=desks,
+                           proposal_documents=documents.documents_for("proposal", ids),
                            languages=LANGUAGE_NAMES, error=error,
                            form=request.form), status
 
