@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from coordinator import models  # noqa: F401  (registers every table)
     from coordinator.agendas import suggestions  # noqa: F401  (connects its signal receivers)
     from coordinator.link_requests import models as _requests  # noqa: F401  (a domain's table)
+    from coordinator.selection import models as _selection  # noqa: F401  (a domain's tables)
     from coordinator.web.i18n import select_locale, select_timezone
 
     ext.db.init_app(app)

@@ -22,6 +22,7 @@ KIND_LABELS = {
     SeriesKind.REGIONAL: lazy_gettext("Regional joint work-plan meeting"),
     SeriesKind.COORDINATORS: lazy_gettext("Special coordinators' meeting"),
     SeriesKind.EXTRAORDINARY: lazy_gettext("Extraordinary meeting"),
+    SeriesKind.HIGH_LEVEL: lazy_gettext("High-level meeting"),
 }
 
 

@@ -12,6 +12,7 @@ class SeriesKind(StrEnum):
     REGIONAL = "regional"  # recommendation 6: one-off joint work-plan meeting, held by a date
     COORDINATORS = "coordinators"  # recommendation 8: special coordinators' meeting, CSO observers
     EXTRAORDINARY = "extraordinary"  # short notice allowed, e.g. Pillar IV emergency response
+    HIGH_LEVEL = "high-level"  # recommendation 2: a ministerial meeting with CSO seats by call
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,5 @@ KIND_RULES: dict[SeriesKind, KindRules] = {
     SeriesKind.COORDINATORS: KindRules("FREQ=MONTHLY;INTERVAL=6", False, False, False, False, None),
     SeriesKind.EXTRAORDINARY: KindRules(None, False, False, False, True, None,
                                         weekends_allowed=True),
+    SeriesKind.HIGH_LEVEL: KindRules(None, False, False, False, False, None),
 }

@@ -32,6 +32,8 @@ class MailKind(StrEnum):
     ACTION_ITEM_OVERDUE = "action-item-overdue"  # once, when the due date has passed
     CONTRIBUTION_LINK = "contribution-link"  # to contribute on a commitment, asked for
     CONTRIBUTION_DECISION = "contribution-decision"  # accepted, or declined with a reason
+    # Calls for participation in high-level meetings (issue 17)
+    APPLICATION_RECEIVED = "application-received"  # to the contact who applied, with the link
     # People and registration
     REGISTRATION_CONFIRM = "registration-confirm"
     REGISTRATION_DECISION = "registration-decision"

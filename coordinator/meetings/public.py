@@ -91,7 +91,8 @@ class OneOff:
         return self.held_by is not None and self.day > self.held_by
 
 
-ONE_OFF_KINDS = (SeriesKind.REGIONAL, SeriesKind.COORDINATORS, SeriesKind.EXTRAORDINARY)
+ONE_OFF_KINDS = (SeriesKind.REGIONAL, SeriesKind.COORDINATORS, SeriesKind.EXTRAORDINARY,
+                 SeriesKind.HIGH_LEVEL)
 
 
 def one_off_meetings(year: int) -> list[OneOff]:

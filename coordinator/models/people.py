@@ -142,6 +142,9 @@ class Role(StrEnum):
     SECRETARIAT = "secretariat"
     SPECIAL_COORDINATOR = "special-coordinator"  # scoped to a country
     COMMITTEE_COORDINATOR = "committee-coordinator"  # scoped to a committee
+    # A civil-society member of the technical secretariat (recommendation 1): reviews the
+    # calls for participation they are appointed to, nothing else.
+    CSO_REVIEWER = "cso-reviewer"
 
 
 class Account(Model):
@@ -155,6 +158,9 @@ class Account(Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, "account_role"))
     country_id: Mapped[int | None] = mapped_column(ForeignKey("countries.id"))
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id"))
+    # A CSO reviewer's own organisation (they never score its applications).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(8), default="en")
     zone: Mapped[str] = mapped_column(String(64), default="UTC")
     # argon2 hash; None until the person sets a password through the mailed link.

@@ -37,6 +37,7 @@ from coordinator.outcomes.models import (
     WorkPlan,
     WorkPlanEntry,
 )
+from coordinator.texts import check_text, has_controls
 from coordinator.unit import Actor, Unit, unit_of_work
 
 # The Declaration's pillars as the action package committees carry them (committees.csv).
@@ -63,24 +64,6 @@ class Responsible:
 
 # --- checks ---------------------------------------------------------------------------
 
-def _controls(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\t" for c in text)
-
-
-def check_text(text: str | None, *, field: str, limit: int, empty: InvalidInput) -> str:
-    """Trimmed text, or the refusal a door shows beside `field` (`empty` when blank)."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise empty
-    if len(text) > limit:
-        raise InvalidInput(Np_("The text is longer than %(num)s character.",
-                               "The text is longer than %(num)s characters."),
-                           field=field, num=limit)
-    if _controls(text):
-        raise InvalidInput(N_("The text contains control characters."), field=field)
-    return text
-
-
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 
@@ -89,7 +72,7 @@ def check_url(url: str | None, *, field: str = "source_url") -> str | None:
     url = (url or "").strip()
     if not url:
         return None
-    if len(url) > MAX_URL or not _URL.fullmatch(url) or _controls(url):
+    if len(url) > MAX_URL or not _URL.fullmatch(url) or has_controls(url):
         raise InvalidInput(N_("Give the document's address as an http or https link."),
                            field=field)
     return url
@@ -339,7 +322,7 @@ def add_update_in(unit: Unit, commitment: Commitment, *, text: str, dated: date,
     day = not_future(check_day(dated, "dated"), commitment, unit.now, "dated")
     url = check_url(source_url)
     note = (source_text or "").strip() or None
-    if note is not None and (len(note) > MAX_SOURCE or _controls(note) or "\n" in note):
+    if note is not None and (len(note) > MAX_SOURCE or has_controls(note) or "\n" in note):
         raise InvalidInput(Np_("Name the source on one line of up to %(num)s character.",
                                "Name the source on one line of up to %(num)s characters."),
                            field="source_text", num=MAX_SOURCE)

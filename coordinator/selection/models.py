@@ -169,6 +169,7 @@ class Application(Model):
                                                             ondelete="CASCADE"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id",
                                                               ondelete="SET NULL"))
+    form_key: Mapped[str | None] = mapped_column(String(64))  # the form last submitted
     motivation: Mapped[str] = mapped_column(Text)
     written_in: Mapped[str | None] = mapped_column(String(8))
     # Who would attend: [{"name": ..., "role": ...}], one to three people.

@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from coordinator.web import (
+        apply,
         auth,
         commitments,
         contribute,
@@ -33,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     app.register_blueprint(contribute.bp)
     app.register_blueprint(commitments.bp)
+    app.register_blueprint(apply.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(preferences.bp)

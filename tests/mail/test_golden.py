@@ -90,6 +90,8 @@ from coordinator.people.messages import (
     registration_decision_message,
     representative_message,
 )
+from coordinator.selection.applications import application_received_message
+from coordinator.selection.models import Application, Call
 from coordinator.tracking.messages import digest_message
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
@@ -171,6 +173,22 @@ class Golden:
             state=ContributionState.DECLINED, reason="The report counts another programme.",
             reason_written_in="en", decided_at=NOW, created_at=NOW, updated_at=NOW)
         db.session.add_all([self.commitment, self.contribution])
+        db.session.flush()
+        # Issue 17: a call for participation (written in Spanish) and the contact's
+        # organisation's application to it.
+        self.call = Call(
+            meeting_id=self.meeting.id, title="Asientos de la sociedad civil & la reunión",
+            description="Convocatoria.", written_in="es", seats_in_person=4, seats_online=2,
+            opens_at=NOW, closes_at=NOW + timedelta(days=10), selection_on=date(2026, 12, 5),
+            published_at=NOW, created_at=NOW, updated_at=NOW)
+        self.application = Application(
+            call=self.call, organisation_id=self.contact.organisation_id,
+            contact_id=self.contact.id, motivation="We run shelters <on> the border.",
+            written_in="en", attendees=[{"name": "Grace Okafor", "role": "Director"},
+                                        {"name": "Ana Ixcot", "role": None}],
+            online=False, interpretation=["es"], mechanisms=["rcm"], created_at=NOW,
+            updated_at=NOW)
+        db.session.add_all([self.call, self.application])
         db.session.flush()
 
     def speak(self, language: str) -> None:
@@ -305,6 +323,8 @@ def _cases(g: Golden) -> dict[str, Callable[[], Outgoing]]:
             g.contact, g.commitment, LINK, days=30, now=now),
         "contribution_decision": lambda: contribution_decision_message(
             g.contribution, g.contact, LINK, now=now),
+        "application_received": lambda: application_received_message(
+            g.application, g.contact, LINK, now=now),
     }
 
 
@@ -316,7 +336,8 @@ CASES = ("invitation", "invitation_update", "invitation_observer", "invitation_c
          "registration_known", "registration_approved", "registration_declined", "representative",
          "suggestions_open", "suggestion_received", "suggestion_outcome",
          "organisation_approved", "minutes_published", "action_item_reminder",
-         "action_item_overdue", "contribution_link", "contribution_decision")
+         "action_item_overdue", "contribution_link", "contribution_decision",
+         "application_received")
 
 
 def _part(message: EmailMessage, kind: str) -> str | None:

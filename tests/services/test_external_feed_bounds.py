@@ -264,7 +264,7 @@ def test_free_and_cancelled_occurrences_count_against_the_walk() -> None:
     with pytest.raises(Unusable) as refused:
         _within(10, lambda: busy_intervals(quiet, SINCE, UNTIL, seconds=5))
     assert refused.value.code == "too_complex"
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 3 + SLACK
 
 
 @pytest.mark.parametrize("rule", [

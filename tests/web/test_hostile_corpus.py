@@ -197,9 +197,27 @@ def world() -> dict[str, str]:
         "series": f"/workspace/series/{built.series.id}",
         "attendance": f"/workspace/meetings/{past.id}/attendance",
         "contribute": contribution_link(contact, commitment), "ask": "/contribute/ask",
+        "apply": _applied(contact),
         **plans,
     }
     return {name: urlsplit(url).path for name, url in paths.items()}
+
+
+def _applied(contact) -> str:  # type: ignore[no-untyped-def]
+    """The link of a contact whose organisation has applied to an open call: its page
+    carries the application form and the withdraw button."""
+    from coordinator.selection.applications import (
+        ApplicationInput,
+        application_link,
+        submit_application,
+    )
+    from tests.support.calls import open_call
+
+    call = open_call(NOW)
+    submit_application(contact, call, ApplicationInput(
+        motivation="Albergues.", attendees=[{"name": "Ana", "role": "Coordinadora"}]),
+        form_key="corpus", now=NOW)
+    return application_link(contact, call)
 
 
 def _commitment_forms(commitment, contact) -> dict[str, str]:  # type: ignore[no-untyped-def]

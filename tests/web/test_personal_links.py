@@ -26,6 +26,7 @@ from coordinator.outcomes.commitments import Responsible, create_commitment
 from coordinator.unit import Actor
 from tests.conftest import NOW
 from tests.mail.scenario import make_world
+from tests.support.calls import open_call
 from tests.support.database import snapshot
 from tests.support.organisations import approved_contact
 from tests.web.people import csrf_of, make_account
@@ -66,6 +67,7 @@ def links(seeded: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
             "password": {"a": account.id, "e": 0, "s": True},
             "preferences": {"c": contact.id, "v": 0},
             "contribute": {"c": contact.id, "k": commitment.id},
+            "apply": {"c": contact.id, "k": open_call(NOW).id},
         }
 
 

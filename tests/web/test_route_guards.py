@@ -45,7 +45,7 @@ PUBLIC = {
     "suggest.renew", "proposals.ask", "proposals.write", "auth.login", "auth.logout",
     "auth.forgot", "auth.choose", "registration.criteria", "registration.renew",
     "registration.form", "registration.confirm", "preferences.page", "contributions.ask",
-    "contributions.write",
+    "contributions.write", "applications.apply", "applications.withdraw",
 }
 
 
