@@ -18,7 +18,9 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext, lazy_gettext
+from markupsafe import Markup
 
+from coordinator.content.services import Shown
 from coordinator.i18n import reader_locale, written_in_note
 from coordinator.outcomes.models import Commitment, Indicator, Rating
 from coordinator.outcomes.tracker import IndicatorView
@@ -101,6 +103,18 @@ class Words:
         # Said on every card: translated once per page.
         self.span_words = gettext("%(start)s to %(target)s")
         self.pillar_words = gettext("Pillar %(pillar)s")
+
+    def said(self, shown: Shown | None) -> Markup:
+        """A person's text in its language, marked "written in …" when it is not the
+        reader's (the tracker says thousands of them: a function, not a template macro)."""
+        if not shown:
+            return Markup("")
+        lang = Markup(' lang="{}"').format(shown.language) if shown.language else ""
+        html = Markup("<span{}>{}</span>").format(lang, shown.text)
+        if shown.foreign_to(self.locale.language):
+            html += Markup(' <em class="muted">({})</em>').format(
+                self.written_in(shown.language))
+        return html
 
     def span(self, start: date, target: date) -> str:
         return self.span_words % {"start": self.day(start), "target": self.day(target)}
