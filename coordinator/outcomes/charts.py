@@ -157,10 +157,6 @@ def value_text(value: float, indicator: Indicator, locale: Locale | None = None)
     return format_decimal(value, "#,##0.##", locale=locale)
 
 
-def day_text(day: date, locale: Locale | None = None) -> str:
-    return format_date(day, "medium", locale=locale or reader_locale())
-
-
 def summary(view: IndicatorView, commitment: Commitment, words: Words | None = None) -> str:
     """The chart in one sentence, for those who do not see it."""
     words = words or Words()

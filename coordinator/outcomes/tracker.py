@@ -23,7 +23,7 @@ from coordinator.content import services as content
 from coordinator.content.services import Shown, Translations
 from coordinator.errors import N_, NotFound
 from coordinator.extensions import db
-from coordinator.models import Committee, Country, Meeting, MeetingStatus, Series
+from coordinator.models import Committee, Country, Meeting, Series
 from coordinator.outcomes.action_items import overdue_items
 from coordinator.outcomes.commitments import PILLARS, commitments
 from coordinator.outcomes.indicators import progress_fraction
@@ -383,6 +383,3 @@ def overdue_by_body(now: datetime, reader: str | None, *, country: str | None = 
                 body.name_en if body is not None else "")
     return sorted(groups.values(), key=order)
 
-
-def took_place(meeting: Meeting, now: datetime) -> bool:
-    return meeting.status != MeetingStatus.CANCELLED and meeting.start_at <= now
